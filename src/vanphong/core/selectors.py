@@ -1,0 +1,240 @@
+"""Reads: what the pages show, already cut down by `permissions`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vanphong.core.models import AuditEvent, CongressTerm, Membership, Organization, Person, Role
+from vanphong.core.permissions import GRANTS, Action, grants_of, may_anywhere, visible_to
+from vanphong.core.vietnamese import fold
+
+LEADER_ROLES = {Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.STANDING_MEMBER, Role.COMMITTEE_MEMBER}
+OFFICE_ROLES = {Role.OFFICE_CHIEF, Role.OFFICE_DEPUTY_CHIEF, Role.SPECIALIST}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    name: str
+
+
+def navigation_for(person: Person) -> list[NavItem]:
+    items = [
+        NavItem(str(_("Home")), reverse("dashboard"), "dashboard"),
+        NavItem(str(_("Organizations")), reverse("organization_list"), "organizations"),
+        NavItem(str(_("People")), reverse("person_list"), "people"),
+    ]
+    if may_anywhere(person, Action.VIEW_AUDIT):
+        items.append(NavItem(str(_("Audit log")), reverse("audit_log"), "audit"))
+    if person.is_superuser:
+        items.append(NavItem(str(_("Administration")), reverse("admin:index"), "admin"))
+    return items
+
+
+def current_memberships(person: Person, on: dt.date | None = None) -> QuerySet[Membership]:
+    return (
+        Membership.objects.current(on)
+        .filter(person=person)
+        .select_related("organization__kind")
+        .order_by("organization__path", "role")
+    )
+
+
+def subtree(organization: Organization, *, include_closed: bool = False) -> QuerySet[Organization]:
+    units = Organization.objects.filter(path__startswith=organization.path)
+    return units if include_closed else units.filter(closed_on__isnull=True)
+
+
+def members_in(organization: Organization) -> QuerySet[Person]:
+    """People with a current membership anywhere in the subtree."""
+    today = timezone.localdate()
+    in_subtree = Membership.objects.current(today).filter(
+        person=OuterRef("pk"), organization__path__startswith=organization.path
+    )
+    return Person.objects.filter(Exists(in_subtree))
+
+
+@dataclass
+class Overview:
+    scope: Organization
+    units_by_kind: list[tuple[str, int]]
+    members: int
+    admitted_this_year: int
+
+
+def overview_of(organization: Organization) -> Overview:
+    units = (
+        subtree(organization)
+        .exclude(pk=organization.pk)
+        .values("kind__name", "kind__order")
+        .annotate(n=Count("id"))
+        .order_by("kind__order")
+    )
+    members = members_in(organization)
+    year = timezone.localdate().year
+    return Overview(
+        scope=organization,
+        units_by_kind=[(row["kind__name"], row["n"]) for row in units],
+        members=members.count(),
+        admitted_this_year=members.filter(joined_party_on__year=year).count(),
+    )
+
+
+def units_without_secretary(organization: Organization, limit: int = 10) -> QuerySet[Organization]:
+    """Open grassroots units below `organization` where nobody currently holds the
+    Secretary role: the office follows these up."""
+    secretary = Membership.objects.current().filter(organization=OuterRef("pk"), role=Role.SECRETARY)
+    return (
+        subtree(organization)
+        .filter(kind__is_grassroots=True)
+        .filter(~Exists(secretary))
+        .select_related("kind")
+        .order_by("path")[:limit]
+    )
+
+
+def terms_ending_soon(organization: Organization, within_days: int = 180) -> QuerySet[CongressTerm]:
+    today = timezone.localdate()
+    return (
+        CongressTerm.objects.filter(
+            organization__path__startswith=organization.path,
+            ended_on__gte=today,
+            ended_on__lte=today + dt.timedelta(days=within_days),
+        )
+        .select_related("organization")
+        .order_by("ended_on")
+    )
+
+
+def units_directory(organization: Organization) -> QuerySet[Organization]:
+    """The units directly under a committee, with the abbreviations used in symbols."""
+    return organization.get_children().filter(closed_on__isnull=True).select_related("kind")
+
+
+def closed_units(organization: Organization, limit: int = 10) -> QuerySet[Organization]:
+    return (
+        subtree(organization, include_closed=True)
+        .filter(closed_on__isnull=False)
+        .select_related("kind")
+        .order_by("-closed_on")[:limit]
+    )
+
+
+def members_per_unit(organization: Organization, limit: int = 15) -> QuerySet[Organization]:
+    today = timezone.localdate()
+    return (
+        subtree(organization)
+        .filter(kind__is_grassroots=True)
+        .annotate(
+            n_members=Count(
+                "memberships",
+                filter=Q(memberships__started_on__lte=today)
+                & (Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=today)),
+            )
+        )
+        .order_by("-n_members", "path")[:limit]
+    )
+
+
+def recent_events(person: Person, limit: int = 10) -> QuerySet[AuditEvent]:
+    return visible_to(person, AuditEvent.objects.all(), action=Action.VIEW_AUDIT).select_related("actor")[:limit]
+
+
+def timeline(person: Person, target: Organization | Person | Membership) -> QuerySet[AuditEvent]:
+    """The history of one object, shown on its page. Those who may view the object
+    see its history."""
+    return AuditEvent.objects.for_target(target).select_related("actor").order_by("-id")
+
+
+@dataclass
+class Dashboard:
+    memberships: list[Membership]
+    roles: set[Role]
+    overviews: list[Overview] = field(default_factory=list)
+    without_secretary: list[Organization] = field(default_factory=list)
+    terms_ending: list[CongressTerm] = field(default_factory=list)
+    directory: list[Organization] = field(default_factory=list)
+    closed: list[Organization] = field(default_factory=list)
+    members_per_unit: list[Organization] = field(default_factory=list)
+    events: list[AuditEvent] = field(default_factory=list)
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.roles & LEADER_ROLES)
+
+    @property
+    def is_office(self) -> bool:
+        return bool(self.roles & OFFICE_ROLES)
+
+    @property
+    def is_clerk(self) -> bool:
+        return Role.CLERK in self.roles
+
+    @property
+    def is_archivist(self) -> bool:
+        return Role.ARCHIVIST in self.roles
+
+    @property
+    def is_accountant(self) -> bool:
+        return Role.ACCOUNTANT in self.roles
+
+
+def dashboard_for(person: Person) -> Dashboard:
+    """What each role sees first: leaders an overview of their committee; the office
+    what needs following up; the clerk the unit directory with its abbreviations;
+    the archivist the closed units; the accountant members per grassroots unit."""
+    grants = grants_of(person)
+    board = Dashboard(memberships=list(current_memberships(person)), roles={g.role for g in grants})
+    scopes: dict[int, Organization] = {}
+    for grant in grants:
+        if grant.role in LEADER_ROLES | OFFICE_ROLES | {Role.CLERK, Role.ARCHIVIST, Role.ACCOUNTANT}:
+            scopes.setdefault(grant.scope.pk, grant.scope)
+    for scope in scopes.values():
+        board.overviews.append(overview_of(scope))
+        if board.is_office:
+            board.without_secretary.extend(units_without_secretary(scope))
+            board.terms_ending.extend(terms_ending_soon(scope))
+        if board.is_clerk or board.is_office:
+            board.directory.extend(units_directory(scope))
+        if board.is_archivist:
+            board.closed.extend(closed_units(scope))
+        if board.is_accountant:
+            board.members_per_unit.extend(members_per_unit(scope))
+    if may_anywhere(person, Action.VIEW_AUDIT):
+        board.events = list(recent_events(person))
+    return board
+
+
+def search_people(person: Person, query: str) -> QuerySet[Person]:
+    people = visible_to(person, Person.objects.all())
+    folded = fold(query)
+    if folded:
+        people = people.filter(Q(search_name__contains=folded) | Q(username__iexact=query.strip()))
+    return people.order_by("sort_key", "id")
+
+
+def search_organizations(person: Person, query: str) -> QuerySet[Organization]:
+    units = visible_to(person, Organization.objects.all()).select_related("kind")
+    folded = fold(query)
+    if folded:
+        units = units.filter(Q(search_name__contains=folded) | Q(abbreviation__iexact=query.strip()))
+    return units.order_by("path")
+
+
+def top_organizations(person: Person) -> list[Organization]:
+    """The highest units a person may see: where their browsing of the tree starts."""
+    scopes = sorted(
+        (g.scope for g in grants_of(person) if Action.VIEW in GRANTS[g.role]), key=lambda o: o.path
+    )
+    tops: list[Organization] = []
+    for unit in scopes:
+        if not any(unit.path.startswith(top.path) for top in tops):
+            tops.append(unit)
+    return tops

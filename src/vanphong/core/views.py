@@ -1,0 +1,423 @@
+"""Pages for organizations, people, memberships and the audit log.
+
+Thin: a decorator, one permission-checked fetch, one service call, then render or
+redirect. Service errors come back as field messages on the same form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from django import forms
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vanphong.core import selectors, services
+from vanphong.core.forms import (
+    ClearanceForm,
+    MembershipEndForm,
+    MembershipForm,
+    OrganizationCloseForm,
+    OrganizationForm,
+    OrganizationMoveForm,
+    PersonCreateForm,
+    PersonForm,
+    SignInForm,
+    TermForm,
+)
+from vanphong.core.models import AuditEvent, Membership, Organization, Person, Role, Secrecy
+from vanphong.core.permissions import Action, can, may_anywhere, visible_to
+
+PAGE_SIZE = 50
+
+
+def _person(request: HttpRequest) -> Person:
+    user = request.user
+    assert isinstance(user, Person)
+    return user
+
+
+def _get_checked(request: HttpRequest, queryset: QuerySet[Any], pk: int, action: Action) -> Any:
+    """The object if the person may do `action` to it: 404 when they may not even see
+    it (so its existence does not leak), 403 when they may see but not act."""
+    person = _person(request)
+    obj = get_object_or_404(visible_to(person, queryset), pk=pk)
+    if action is not Action.VIEW and not can(person, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def _attach(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _administrable(person: Person) -> QuerySet[Organization]:
+    return visible_to(person, Organization.objects.filter(closed_on__isnull=True), action=Action.ADMINISTER).order_by(
+        "path"
+    )
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- Home --------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = selectors.dashboard_for(_person(request))
+    return render(request, "core/dashboard.html", {"board": board})
+
+
+# --- Organizations -----------------------------------------------------------------------
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    query = request.GET.get("q", "").strip()
+    context: dict[str, Any] = {"query": query}
+    if query:
+        context["page"] = Paginator(selectors.search_organizations(person, query), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    else:
+        context["tops"] = selectors.top_organizations(person)
+    template = "core/_organization_results.html" if _is_htmx(request) else "core/organization_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    organization = _get_checked(request, Organization.objects.select_related("kind"), pk, Action.VIEW)
+    memberships = (
+        Membership.objects.current()
+        .filter(organization=organization)
+        .select_related("person")
+        .order_by("role", "person__sort_key")
+    )
+    leaders = [m for m in memberships if m.role != Role.MEMBER]
+    context = {
+        "organization": organization,
+        "ancestors": organization.get_ancestors(),
+        "children": organization.get_children().select_related("kind"),
+        "terms": organization.terms.all(),
+        "leaders": leaders,
+        "member_count": sum(1 for m in memberships if m.role == Role.MEMBER),
+        "members_page": Paginator(
+            [m for m in memberships if m.role == Role.MEMBER], PAGE_SIZE
+        ).get_page(request.GET.get("page")),
+        "may_administer": can(person, Action.ADMINISTER, organization),
+        "events": selectors.timeline(person, organization)[:50],
+    }
+    return render(request, "core/organization_detail.html", context)
+
+
+@login_required
+def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
+    parent = _get_checked(request, Organization.objects.all(), parent_pk, Action.ADMINISTER)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.organization_create(actor=_person(request), parent=parent, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Organization created."))
+            return redirect("organization_detail", pk=unit.pk)
+    return render(request, "core/organization_form.html", {"form": form, "parent": parent})
+
+
+@login_required
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
+    initial = {f: getattr(organization, f) for f in ("name", "abbreviation", "kind", "opened_on")}
+    form = OrganizationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(actor=_person(request), organization=organization, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organization_detail", pk=organization.pk)
+    return render(request, "core/organization_form.html", {"form": form, "organization": organization})
+
+
+@login_required
+def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    organization = _get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
+    parents = _administrable(person).exclude(path__startswith=organization.path)
+    form = OrganizationMoveForm(request.POST or None, parents=parents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_move(
+                actor=person, organization=organization, new_parent=form.cleaned_data["new_parent"]
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Organization moved."))
+            return redirect("organization_detail", pk=organization.pk)
+    return render(request, "core/organization_action.html", {
+        "form": form, "organization": organization, "title": _("Move organization"),
+        "submit": _("Move"),
+    })
+
+
+@login_required
+def organization_close(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
+    form = OrganizationCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_close(
+                actor=_person(request),
+                organization=organization,
+                closed_on=form.cleaned_data["closed_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Organization closed. Its history is kept."))
+            return redirect("organization_detail", pk=organization.pk)
+    return render(request, "core/organization_action.html", {
+        "form": form, "organization": organization, "title": _("Close organization"),
+        "submit": _("Close"), "danger": True,
+    })
+
+
+@login_required
+def term_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _get_checked(request, Organization.objects.select_related("kind"), pk, Action.ADMINISTER)
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.term_add(actor=_person(request), organization=organization, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Term added."))
+            return redirect("organization_detail", pk=organization.pk)
+    return render(request, "core/organization_action.html", {
+        "form": form, "organization": organization, "title": _("Add a congress term"), "submit": _("Save"),
+    })
+
+
+# --- People -----------------------------------------------------------------------------
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    query = request.GET.get("q", "").strip()
+    page = Paginator(selectors.search_people(person, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "query": query, "may_create": _administrable(person).exists()}
+    template = "core/_person_results.html" if _is_htmx(request) else "core/person_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    organizations = _administrable(person)
+    if not organizations.exists():
+        raise PermissionDenied
+    form = PersonCreateForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.person_create(actor=person, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Person added."))
+            return redirect("person_detail", pk=created.pk)
+    return render(request, "core/person_form.html", {"form": form})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _person(request)
+    subject = _get_checked(request, Person.objects.all(), pk, Action.VIEW)
+    memberships = subject.memberships.select_related("organization__kind").order_by("-started_on")
+    may_administer = can(viewer, Action.ADMINISTER, subject)
+    context = {
+        "subject": subject,
+        "memberships": memberships,
+        "may_administer": may_administer,
+        "is_self": subject.pk == viewer.pk,
+        "events": selectors.timeline(viewer, subject)[:50] if may_administer or subject.pk == viewer.pk else [],
+    }
+    return render(request, "core/person_detail.html", context)
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _get_checked(request, Person.objects.all(), pk, Action.ADMINISTER)
+    fields = ("full_name", "given_name", "gender", "birth_date", "joined_party_on", "email", "phone")
+    form = PersonForm(request.POST or None, initial={f: getattr(subject, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=_person(request), person=subject, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("person_detail", pk=subject.pk)
+    return render(request, "core/person_form.html", {"form": form, "subject": subject})
+
+
+@login_required
+def person_clearance(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _person(request)
+    subject = _get_checked(request, Person.objects.all(), pk, Action.ADMINISTER)
+    form = ClearanceForm(request.POST or None, initial={"clearance": subject.clearance})
+    if request.method == "POST" and form.is_valid():
+        clearance = Secrecy(form.cleaned_data["clearance"])
+        if clearance > actor.clearance:
+            form.add_error("clearance", _("You cannot grant a clearance higher than your own."))
+        else:
+            services.person_set_clearance(actor=actor, person=subject, clearance=clearance)
+            messages.success(request, _("Clearance changed."))
+            return redirect("person_detail", pk=subject.pk)
+    return render(request, "core/person_action.html", {
+        "form": form, "subject": subject, "title": _("Change clearance"), "submit": _("Save"),
+    })
+
+
+@login_required
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _person(request)
+    subject = _get_checked(request, Person.objects.all(), pk, Action.VIEW)
+    organizations = _administrable(actor)
+    if not organizations.exists():
+        raise PermissionDenied
+    form = MembershipForm(request.POST or None, organizations=organizations,
+                          initial={"organization": request.GET.get("organization")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(actor=actor, person=subject, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Role added."))
+            return redirect("person_detail", pk=subject.pk)
+    return render(request, "core/person_action.html", {
+        "form": form, "subject": subject, "title": _("Add a role"), "submit": _("Save"),
+    })
+
+
+@login_required
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _get_checked(
+        request, Membership.objects.select_related("person", "organization__kind"), pk, Action.ADMINISTER
+    )
+    form = MembershipEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_end(actor=_person(request), membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Role ended."))
+            return redirect("person_detail", pk=membership.person_id)
+    return render(request, "core/person_action.html", {
+        "form": form, "subject": membership.person, "title": _("End role: %(role)s") % {
+            "role": membership.get_role_display()}, "submit": _("Save"),
+    })
+
+
+# --- Audit --------------------------------------------------------------------------------
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    if not may_anywhere(person, Action.VIEW_AUDIT):
+        raise PermissionDenied
+    events = visible_to(person, AuditEvent.objects.all(), action=Action.VIEW_AUDIT).select_related("actor")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action=action)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "action": action})
+
+
+# --- Sign-in -------------------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    """Django's login, with the attempt audited and the failures left before lockout
+    told to the person in their language."""
+
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.sign_in_record(person=form.get_user())
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        username = form.data.get("username", "")
+        services.sign_in_failure_record(
+            username=username, person=Person.objects.filter(username=username).first()
+        )
+        left = _attempts_left(self.request, username)
+        if left is not None and left > 0:
+            form.add_error(None, _("%(n)s attempts left before the account is locked for a while.") % {"n": left})
+        return super().form_invalid(form)
+
+
+def _attempts_left(request: HttpRequest, username: str) -> int | None:
+    """Failures left before django-axes locks this username from this address."""
+    limit = settings.AXES_FAILURE_LIMIT
+    failures = AxesProxyHandler.get_failures(request, {"username": username})
+    return max(limit - failures, 0) if failures else None
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.sign_out_record(person=_person(request))
+    return auth_views.LogoutView.as_view()(request)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        person = _person(self.request)
+        services.password_change(actor=person, person=person, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, person)
+        messages.success(self.request, _("Your password has been changed."))
+        return HttpResponseRedirect(str(self.get_success_url()))
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        person = form.user
+        services.password_change(
+            actor=person, person=person, new_password=form.cleaned_data["new_password1"], reset=True
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(str(self.get_success_url()))

@@ -1,0 +1,191 @@
+"""Django settings for vanphong, read from `VANPHONG_*` environment variables.
+
+Safe defaults: an embedded SQLite database under `var/`, DEBUG off, e-mail printed to
+the console. `DATABASE_URL` selects PostgreSQL, the production database.
+"""
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from vanphong.env import envbool, envint, envlist, envsecret, envstr
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(envstr("VANPHONG_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+
+
+def _secret_key() -> str:
+    """The configured key, else one generated once and kept under var/ so that
+    sessions survive a restart of the demo."""
+    configured = envsecret("VANPHONG_SECRET_KEY")
+    if configured:
+        return configured
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = envbool("VANPHONG_DEBUG", False)
+ALLOWED_HOSTS = envlist("VANPHONG_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = envlist("VANPHONG_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "vanphong.core.admin_site.AdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "treebeard",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "vanphong.core",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vanphong.core.middleware.ClientAddressMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "vanphong.urls"
+WSGI_APPLICATION = "vanphong.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vanphong.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------
+_SQLITE_PATH = VAR_DIR / "vanphong.sqlite3"
+DATABASE_URL = envstr("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": _SQLITE_PATH,
+            "OPTIONS": {
+                # WAL lets readers go on while one clerk writes; IMMEDIATE takes the
+                # write lock at BEGIN so two writers queue instead of failing with
+                # "database is locked" half-way through a transaction.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=5000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work ------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": envstr("VANPHONG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# --- Authentication ---------------------------------------------------------------
+AUTH_USER_MODEL = "core.Person"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AXES_FAILURE_LIMIT = envint("VANPHONG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("VANPHONG_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# --- Sessions, cookies, transport security ----------------------------------------
+HTTPS = envbool("VANPHONG_HTTPS", False)
+SESSION_COOKIE_AGE = envint("VANPHONG_SESSION_HOURS", 10) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if envbool("VANPHONG_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Language, time, formats -------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = envstr("VANPHONG_TIME_ZONE", "Asia/Ho_Chi_Minh")
+USE_I18N = True
+USE_TZ = True
+# dd/mm/yyyy and 1.234,5 for Vietnamese; see vanphong/formats/.
+FORMAT_MODULE_PATH = ["vanphong.formats"]
+USE_THOUSAND_SEPARATOR = True
+
+# --- Static and uploaded files -----------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+# --- E-mail -------------------------------------------------------------------------
+EMAIL_BACKEND = envstr("VANPHONG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("VANPHONG_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("VANPHONG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("VANPHONG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("VANPHONG_EMAIL_PASSWORD", "") or ""
+EMAIL_USE_TLS = envbool("VANPHONG_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("VANPHONG_FROM_EMAIL", "vanphong@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("VANPHONG_LOG_LEVEL", "WARNING")},
+}
