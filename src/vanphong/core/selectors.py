@@ -23,6 +23,7 @@ class NavItem:
     label: str
     url: str
     name: str
+    active: bool = False
 
 
 def navigation_for(person: Person) -> list[NavItem]:

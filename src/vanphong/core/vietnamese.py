@@ -2,7 +2,8 @@
 
 Vietnamese sorts letter by letter in its own alphabet (a ă â b c d đ e ê g h i k l m
 n o ô ơ p q r s t u ư v x y), and only then by tone (none, huyền, hỏi, ngã, sắc,
-nặng), as in CLDR's Vietnamese collation. Neither SQLite nor a PostgreSQL database
+nặng), as in CLDR's Vietnamese collation; a list of people sorts by given name, then
+family name, then middle name. Neither SQLite nor a PostgreSQL database
 created with the C or en_US collation does this, so people carry a precomputed key
 that compares correctly as plain ASCII on both.
 """
@@ -60,18 +61,19 @@ def _encode(text: str) -> tuple[str, str]:
 
 
 def collation_key(*parts: str) -> str:
-    """A key that sorts `parts` (compared in order) the Vietnamese way, as ASCII digits.
+    """A key that sorts by `parts` in turn (given name, then family name…) the
+    Vietnamese way, as ASCII digits.
 
-    Base letters of every part are compared first, then the tones, so "Anh" < "Ánh"
-    < "Bình" and "Đức" sorts after every "D…".
+    Each part is compared whole before the next: first its base letters, then its
+    tones, so "Anh" < "Ánh" < "Bình" whatever the family names, and "Đức" sorts
+    after every "D…". When two parts have the same letters their tone strings have
+    the same length, so the concatenation compares part by part.
     """
-    primaries: list[str] = []
-    secondaries: list[str] = []
+    pieces: list[str] = []
     for part in parts:
         primary, secondary = _encode(part)
-        primaries.append(primary)
-        secondaries.append(secondary)
-    return _PART_SEPARATOR.join(primaries) + _PART_SEPARATOR + "".join(secondaries)
+        pieces.append(primary + _PART_SEPARATOR + secondary)
+    return "".join(pieces)
 
 
 def split_full_name(full_name: str) -> tuple[str, str, str]:

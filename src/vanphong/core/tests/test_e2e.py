@@ -1,0 +1,85 @@
+"""The office clerk signs in through a real browser and sees the Vietnamese home page."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from vanphong.core.models import Role, Secrecy
+from vanphong.core.tests.factories import make_person
+from vanphong.e2e import CHROMIUM, chromium
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(settings.BASE_DIR) / "var" / "test-results"
+
+
+@pytest.fixture
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # the test itself are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def office(db):
+    from vanphong.core.tests.factories import make_tree
+
+    tree = make_tree()
+    clerk = make_person(
+        organization=tree.office, role=Role.CLERK, clearance=Secrecy.CONFIDENTIAL,
+        full_name="Nguyễn Thị Hoa", username="vanthu", password="mat-khau-van-thu",
+    )
+    return tree, clerk
+
+
+def test_the_clerk_signs_in_and_sees_the_vietnamese_dashboard(live_server, browser, office):
+    page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + "/")
+    assert "/account/login/" in page.url
+    assert page.locator("h1").inner_text() == "Đăng nhập vào Văn phòng số"
+
+    page.get_by_label("Tên đăng nhập").fill("vanthu")
+    page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert page.get_by_text("Sai tên đăng nhập hoặc mật khẩu.").is_visible()
+
+    page.get_by_label("Tên đăng nhập").fill("vanthu")
+    page.get_by_label("Mật khẩu").fill("mat-khau-van-thu")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.locator("h1").inner_text() == "Xin chào, Hoa"
+    assert page.get_by_role("heading", name="Ký hiệu các đơn vị").is_visible()
+    assert page.get_by_text("Văn phòng Thành ủy").first.is_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "e2e-dashboard.png"), full_page=True)
+
+    # The keyboard reaches the skip link first.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+
+
+def test_the_menu_folds_on_a_phone_width_screen(live_server, browser, office):
+    page = browser.new_page(locale="vi-VN", viewport={"width": 375, "height": 740})
+    page.goto(live_server.url + "/account/login/")
+    page.get_by_label("Tên đăng nhập").fill("vanthu")
+    page.get_by_label("Mật khẩu").fill("mat-khau-van-thu")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(live_server.url + "/")
+    menu = page.get_by_role("link", name="Tổ chức")
+    assert not menu.is_visible()
+    page.get_by_role("button", name="Mở menu").click()
+    menu.wait_for(state="visible")
+    menu.click()
+    page.wait_for_url("**/organizations/")
+    assert page.locator("h1").inner_text() == "Tổ chức"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways on a phone: {width}px"
+    page.screenshot(path=str(SHOTS / "e2e-phone.png"), full_page=True)

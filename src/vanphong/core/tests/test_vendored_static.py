@@ -1,0 +1,155 @@
+"""Vendored front-end assets are intact and templates never load anything from a CDN.
+
+Users' networks are closed, so htmx and Bootstrap are committed under
+``static/vendor/`` by ``scripts/vendor-static.sh``, which also writes
+``MANIFEST.json`` (package, version, sha256 per file). No database needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import vanphong
+
+PACKAGE_DIR = Path(vanphong.__file__).resolve().parent
+VENDOR_DIR = PACKAGE_DIR / "static" / "vendor"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+REPO_ROOT = PACKAGE_DIR.parent.parent
+
+EXPECTED_FILES = {
+    "htmx.min.js",
+    "LICENSE.htmx.txt",
+    "bootstrap.min.css",
+    "bootstrap.min.css.map",
+    "bootstrap.bundle.min.js",
+    "bootstrap.bundle.min.js.map",
+    "LICENSE.bootstrap.txt",
+}
+
+# http(s):// or protocol-relative //, then a host naming a CDN.
+CDN_URL = re.compile(r"(?:https?:)?//[^\s\"'<>/]*(?:cdn|unpkg|jsdelivr|googleapis|cdnjs)", re.IGNORECASE)
+
+
+def load_manifest(vendor_dir: Path) -> list[dict[str, str]]:
+    return json.loads((vendor_dir / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
+
+
+def manifest_problems(vendor_dir: Path) -> list[str]:
+    """Every listed file exists and matches its sha256; nothing unlisted sits beside them."""
+    problems: list[str] = []
+    listed = set()
+    for entry in load_manifest(vendor_dir):
+        name = entry["file"]
+        listed.add(name)
+        path = vendor_dir / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != entry["sha256"]:
+            problems.append(f"{name}: sha256 {digest} != manifest {entry['sha256']}")
+    for path in sorted(vendor_dir.iterdir()):
+        if path.name != "MANIFEST.json" and path.name not in listed:
+            problems.append(f"{path.name}: not listed in MANIFEST.json")
+    return problems
+
+
+def cdn_references(templates_dir: Path) -> list[str]:
+    """``file:line: url`` for each CDN URL under templates_dir (nothing if it is empty or missing)."""
+    if not templates_dir.is_dir():
+        return []
+    found: list[str] = []
+    for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            found.extend(
+                f"{path.relative_to(templates_dir)}:{lineno}: {m.group(0)}" for m in CDN_URL.finditer(line)
+            )
+    return found
+
+
+# --- the real tree ----------------------------------------------------------
+
+
+def test_manifest_lists_the_expected_files():
+    entries = load_manifest(VENDOR_DIR)
+    assert {e["file"] for e in entries} == EXPECTED_FILES
+    for entry in entries:
+        assert entry["package"] in {"htmx.org", "bootstrap"}
+        assert re.fullmatch(r"\d+\.\d+\.\d+", entry["version"]), entry
+        assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]), entry
+
+
+def test_vendored_files_match_manifest():
+    assert manifest_problems(VENDOR_DIR) == []
+
+
+def test_manifest_versions_match_package_json_pins():
+    package_json = REPO_ROOT / "package.json"
+    if not package_json.is_file():
+        pytest.skip("no package.json (installed package): only the vendored copies ship")
+    pins = json.loads(package_json.read_text(encoding="utf-8"))["dependencies"]
+    for entry in load_manifest(VENDOR_DIR):
+        assert entry["version"] == pins[entry["package"]], (
+            f"{entry['file']} is {entry['package']} {entry['version']} but package.json pins "
+            f"{pins[entry['package']]}: run `bash scripts/vendor-static.sh`"
+        )
+
+
+def test_templates_never_reference_a_cdn():
+    assert cdn_references(TEMPLATES_DIR) == []
+
+
+# --- the checks themselves can fail -------------------------------------------
+
+
+def _copy_vendor(tmp_path: Path) -> Path:
+    copy = tmp_path / "vendor"
+    copy.mkdir()
+    for path in VENDOR_DIR.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    return copy
+
+
+def test_a_flipped_byte_is_caught(tmp_path):
+    copy = _copy_vendor(tmp_path)
+    target = copy / "htmx.min.js"
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0x01
+    target.write_bytes(bytes(data))
+    problems = manifest_problems(copy)
+    assert len(problems) == 1
+    assert problems[0].startswith("htmx.min.js: sha256")
+
+
+def test_a_missing_or_unlisted_file_is_caught(tmp_path):
+    copy = _copy_vendor(tmp_path)
+    (copy / "bootstrap.min.css").unlink()
+    (copy / "jquery.min.js").write_text("/* stray */")
+    assert manifest_problems(copy) == [
+        "bootstrap.min.css: missing",
+        "jquery.min.js: not listed in MANIFEST.json",
+    ]
+
+
+def test_cdn_references_are_found(tmp_path):
+    (tmp_path / "base.html").write_text(
+        '<link href="https://cdn.jsdelivr.net/npm/bootstrap@5/dist/css/bootstrap.min.css">\n'
+        '<script src="//unpkg.com/htmx.org"></script>\n'
+        '<link href="https://fonts.googleapis.com/css2?family=Roboto">\n'
+        "<script src=\"{% static 'vendor/htmx.min.js' %}\"></script>\n"
+        '<a href="https://thuvienphapluat.vn/">ok</a>\n',
+        encoding="utf-8",
+    )
+    found = cdn_references(tmp_path)
+    assert [f.split(": ", 1)[0] for f in found] == ["base.html:1", "base.html:2", "base.html:3"]
+
+
+def test_empty_or_missing_templates_dir_passes(tmp_path):
+    assert cdn_references(tmp_path) == []
+    assert cdn_references(tmp_path / "nope") == []
