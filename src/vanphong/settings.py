@@ -4,6 +4,7 @@ Safe defaults: an embedded SQLite database under `var/`, DEBUG off, e-mail print
 the console. `DATABASE_URL` selects PostgreSQL, the production database.
 """
 
+import datetime
 import secrets
 from pathlib import Path
 
@@ -132,7 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AXES_FAILURE_LIMIT = envint("VANPHONG_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = envint("VANPHONG_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+LOGIN_COOLOFF_MINUTES = envint("VANPHONG_LOGIN_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -168,6 +170,7 @@ USE_THOUSAND_SEPARATOR = True
 # --- Static and uploaded files -----------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -384,7 +384,11 @@ class SignInView(auth_views.LoginView):
         )
         left = _attempts_left(self.request, username)
         if left is not None and left > 0:
-            form.add_error(None, _("%(n)s attempts left before the account is locked for a while.") % {"n": left})
+            form.add_error(
+                None,
+                _("%(n)s attempts left; after that the account is locked for %(minutes)s minutes.")
+                % {"n": left, "minutes": settings.LOGIN_COOLOFF_MINUTES},
+            )
         return super().form_invalid(form)
 
 

@@ -3,6 +3,8 @@
 from typing import Any
 
 from django import forms, template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.safestring import SafeString
 
 from vanphong.core.models import AuditEvent
@@ -42,8 +44,17 @@ def audit_changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
         if old != new:
-            rows.append((name, _as_text(old), _as_text(new)))
+            rows.append((_field_label(event.target_type, name), _as_text(old), _as_text(new)))
     return rows
+
+
+def _field_label(model_label: str, name: str) -> str:
+    """The field's translated name when the target model has such a field."""
+    try:
+        field = apps.get_model(model_label)._meta.get_field(name)
+    except (LookupError, FieldDoesNotExist):
+        return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def _as_text(value: Any) -> Any:

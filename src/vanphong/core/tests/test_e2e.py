@@ -10,7 +10,7 @@ from vanphong.core.models import Role, Secrecy
 from vanphong.core.tests.factories import make_person
 from vanphong.e2e import CHROMIUM, chromium
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SHOTS = Path(settings.BASE_DIR) / "var" / "test-results"
 
@@ -29,7 +29,7 @@ def browser():
 
 
 @pytest.fixture
-def office(db):
+def office(transactional_db):
     from vanphong.core.tests.factories import make_tree
 
     tree = make_tree()
@@ -73,7 +73,8 @@ def test_the_menu_folds_on_a_phone_width_screen(live_server, browser, office):
     page.get_by_label("Mật khẩu").fill("mat-khau-van-thu")
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(live_server.url + "/")
-    menu = page.get_by_role("link", name="Tổ chức")
+    page.screenshot(path=str(SHOTS / "e2e-phone-home.png"), full_page=True)
+    menu = page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Tổ chức", exact=True)
     assert not menu.is_visible()
     page.get_by_role("button", name="Mở menu").click()
     menu.wait_for(state="visible")
