@@ -96,7 +96,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": _SQLITE_PATH,
+            "NAME": str(_SQLITE_PATH),
             "OPTIONS": {
                 # WAL lets readers go on while one clerk writes; IMMEDIATE takes the
                 # write lock at BEGIN so two writers queue instead of failing with

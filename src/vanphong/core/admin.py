@@ -14,7 +14,7 @@ class OrganizationKindAdmin(admin.ModelAdmin[OrganizationKind]):
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):  # type: ignore[type-arg]
+class PersonAdmin(UserAdmin):
     list_display = ["username", "full_name", "email", "clearance", "is_active", "is_superuser"]
     search_fields = ["username", "search_name", "email"]
     ordering = ["sort_key"]

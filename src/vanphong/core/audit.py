@@ -10,14 +10,16 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import hashlib
+import ipaddress
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from vanphong.core.models import AuditChainHead, AuditEvent, Organization, Person
 
@@ -33,6 +35,21 @@ def _jsonable(value: Any) -> Any:
     if value is None:
         return None
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _clean_address(value: str | None) -> str | None:
+    """The address as the database will give it back, so that the hash still matches
+    after the round trip: Django rewrites an IPv6 address on save (lower case,
+    compressed) and PostgreSQL's inet column would refuse a malformed one, failing
+    the service itself. Anything that is not an IP address is dropped."""
+    if not value:
+        return None
+    try:
+        # A link-local zone ("fe80::1%eth0") says nothing about the client, and inet refuses it.
+        address = ipaddress.ip_address(value.strip().split("%")[0])
+    except ValueError:
+        return None
+    return clean_ipv6_address(str(address)) if address.version == 6 else str(address)
 
 
 def _event_hash(event: AuditEvent) -> str:
@@ -90,7 +107,7 @@ def record(
         organization=organization or _organization_of(target),
         before=_jsonable(before),
         after=_jsonable(after),
-        client_address=client_address.get(),
+        client_address=_clean_address(client_address.get()),
         prev_hash=head.last_hash,
     )
     event.hash = _event_hash(event)
@@ -105,7 +122,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     for name in fields:
         field = obj._meta.get_field(name)
         data[name] = getattr(obj, field.attname)  # type: ignore[union-attr]
-    return _jsonable(data)  # type: ignore[no-any-return]
+    return _jsonable(data)
 
 
 @dataclass(frozen=True)
@@ -114,24 +131,45 @@ class ChainProblem:
     message: str
 
 
-def verify() -> Iterator[ChainProblem]:
+def _head() -> tuple[str, int]:
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return (head.last_hash, head.length) if head else (GENESIS, 0)
+
+
+def verify() -> Generator[ChainProblem, None, int]:
     """Walk the chain from the first event and yield every break: an edited row (its
     hash no longer matches), a removed row (the next row's link is wrong), or removed
-    newest rows (the head no longer matches)."""
+    newest rows (the head no longer matches). Returns (as the generator's value) the
+    number of events walked.
+
+    Clerks keep appending while this runs, so the head is read before and after the
+    walk: the walk must pass through the first head and end at most at the second.
+    Reading it only once, after, would report every append made meanwhile as a
+    removal."""
+    head_hash_before, head_length_before = _head()
     expected_prev = GENESIS
+    hash_at_head_before = GENESIS if head_length_before == 0 else None
     count = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
         if event.prev_hash != expected_prev:
-            yield ChainProblem(event.id, "link to the previous event is broken (a row was removed or inserted)")
+            yield ChainProblem(
+                event.id, "link to the previous event is broken (a row was removed or inserted)"
+            )
         if _event_hash(event) != event.hash:
             yield ChainProblem(event.id, "content does not match its hash (the row was edited)")
         expected_prev = event.hash
-    head = AuditChainHead.objects.filter(pk=1).first()
-    head_hash, head_length = (head.last_hash, head.length) if head else (GENESIS, 0)
-    if head_hash != expected_prev or head_length != count:
+        if count == head_length_before:
+            hash_at_head_before = event.hash
+    head_hash_after, head_length_after = _head()
+    if (
+        not head_length_before <= count <= head_length_after
+        or hash_at_head_before != head_hash_before
+        or (count == head_length_after and expected_prev != head_hash_after)
+    ):
         yield ChainProblem(
             None,
-            f"the chain ends at event #{count} but the head records {head_length} events "
+            f"the chain ends at event #{count} but the head records {head_length_after} events "
             "(newest events were removed or the head was altered)",
         )
+    return count

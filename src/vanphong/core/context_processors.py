@@ -15,7 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": [
             dataclasses.replace(
-                item, active=request.path == item.url if item.url == "/" else request.path.startswith(item.url)
+                item,
+                active=request.path == item.url if item.url == "/" else request.path.startswith(item.url),
             )
             for item in items
         ]

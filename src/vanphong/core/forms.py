@@ -20,11 +20,16 @@ class DateField(forms.DateField):
     default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 25/11/2026.")}
 
 
+class OrganizationChoiceField(forms.ModelChoiceField):
+    """A choice of organizations, indented by depth so the tree shows in the list."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{'— ' * (obj.depth - 1)}{obj.name} ({obj.abbreviation})"
+
+
 def _limit_organizations(field: forms.Field, organizations: Any) -> None:
-    """Offer only `organizations`, indented by depth so the tree shows in the list."""
-    assert isinstance(field, forms.ModelChoiceField)
+    assert isinstance(field, OrganizationChoiceField)
     field.queryset = organizations
-    field.label_from_instance = lambda o: f"{'— ' * (o.depth - 1)}{o.name} ({o.abbreviation})"
 
 
 class SignInForm(AuthenticationForm):
@@ -44,7 +49,7 @@ class OrganizationForm(forms.Form):
 
 
 class OrganizationMoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(label=_("New parent"), queryset=Organization.objects.none())
+    new_parent = OrganizationChoiceField(label=_("New parent"), queryset=Organization.objects.none())
 
     def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,7 +59,9 @@ class OrganizationMoveForm(forms.Form):
 class OrganizationCloseForm(forms.Form):
     closed_on = DateField(label=_("Closed on"), initial=timezone.localdate)
     note = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text=_("E.g. merged into …, dissolved by decision no. …"),
     )
 
@@ -68,7 +75,9 @@ class TermForm(forms.Form):
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     given_name = forms.CharField(
-        label=_("Given name"), max_length=40, required=False,
+        label=_("Given name"),
+        max_length=40,
+        required=False,
         help_text=_("Leave empty to use the last word of the full name."),
     )
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Person.Gender.choices], required=False)
@@ -80,7 +89,7 @@ class PersonForm(forms.Form):
 
 class PersonCreateForm(PersonForm):
     username = forms.CharField(label=_("Username"), max_length=150)
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Organization"), queryset=Organization.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
     started_on = DateField(label=_("From"), initial=timezone.localdate)
     field_order = ["full_name", "given_name", "username", "organization", "role", "started_on"]
@@ -95,7 +104,7 @@ class ClearanceForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Organization"), queryset=Organization.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     started_on = DateField(label=_("From"), initial=timezone.localdate)
     ended_on = DateField(label=_("Until"), required=False)

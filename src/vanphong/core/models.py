@@ -27,7 +27,7 @@ class Secrecy(models.IntegerChoices):
     TOP_SECRET = 3, _("Top secret")  # Tuyệt mật
 
 
-class OrganizationKind(models.Model):
+class OrganizationKind(models.Model):  # type: ignore[django-manager-missing]
     """The kind of a node in the tree (Thành ủy, Đảng ủy cơ sở, Chi bộ, Văn phòng…).
 
     Kinds are data because the levels change (the district level ended on
@@ -87,7 +87,9 @@ class Organization(MP_Node):
         verbose_name_plural = _("organizations")
         constraints = [
             models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(opened_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
                 name="organization_closed_after_opened",
             )
         ]
@@ -128,7 +130,11 @@ class CongressTerm(models.Model):
 
     def __str__(self) -> str:
         end = self.ended_on.year if self.ended_on else "…"
-        return f"{_('Term')} {self.number} ({self.started_on.year}–{end})"
+        return _("Term %(number)s (%(start)s–%(end)s)") % {
+            "number": self.number,
+            "start": self.started_on.year,
+            "end": end,
+        }
 
     def covers(self, day: dt.date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
@@ -273,7 +279,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("The audit trail is append-only.")
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("The audit trail is append-only.")
 
     def for_target(self, target: models.Model) -> AuditEventQuerySet:
@@ -330,3 +336,6 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     length = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.length} events, last {self.last_hash[:12]}"

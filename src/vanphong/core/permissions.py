@@ -41,7 +41,7 @@ class Reach(enum.Enum):
     SUBTREE = "subtree"
 
 
-O, S = Reach.OWN, Reach.SUBTREE
+O, S = Reach.OWN, Reach.SUBTREE  # noqa: E741 (short names keep the table below readable)
 
 GRANTS: dict[Role, dict[Action, Reach]] = {
     Role.SECRETARY: {Action.VIEW: S, Action.DIRECT: S, Action.VIEW_AUDIT: S},
@@ -90,7 +90,7 @@ class Grant:
 def acting_scope(organization: Organization) -> Organization:
     """The organization a membership acts for: an office acts for its committee."""
     if organization.kind.is_office and organization.depth > 1:
-        parent = organization.get_parent()
+        parent = Organization.objects.get_parent(organization)
         if parent is not None:
             return parent
     return organization
@@ -133,8 +133,7 @@ def can(person: Person, action: Action, obj: object) -> bool:
         if obj.pk == person.pk and action is Action.VIEW:
             return True
         organizations = [
-            m.organization
-            for m in Membership.objects.filter(person=obj).select_related("organization__kind")
+            m.organization for m in Membership.objects.filter(person=obj).select_related("organization__kind")
         ]
     else:
         organizations = [_organization_of(obj)]
@@ -183,7 +182,9 @@ def visible_to(
         in_scope = Membership.objects.filter(person=OuterRef("pk")).filter(
             organizations_q(person, action, prefix="organization__")
         )
-        queryset = queryset.filter(Exists(in_scope) | Q(pk=person.pk))
+        # Everyone may see their own record (as `can` says), but no more than see it.
+        yourself = Q(pk=person.pk) if action is Action.VIEW else Q(pk__in=[])
+        queryset = queryset.filter(Exists(in_scope) | yourself)
     else:
         allowed = Organization.objects.filter(organizations_q(person, action))
         queryset = queryset.filter(**{f"{organization_field}__in": allowed})

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,12 +55,14 @@ def subtree(organization: Organization, *, include_closed: bool = False) -> Quer
 
 
 def members_in(organization: Organization) -> QuerySet[Person]:
-    """People with a current membership anywhere in the subtree."""
+    """Party members on the rolls of the subtree today: people with a current
+    MEMBER membership there. Leaders and office staff are counted through their own
+    cell's roll, not through their office."""
     today = timezone.localdate()
-    in_subtree = Membership.objects.current(today).filter(
-        person=OuterRef("pk"), organization__path__startswith=organization.path
+    on_roll = Membership.objects.current(today).filter(
+        person=OuterRef("pk"), role=Role.MEMBER, organization__path__startswith=organization.path
     )
-    return Person.objects.filter(Exists(in_subtree))
+    return Person.objects.filter(Exists(on_roll))
 
 
 @dataclass
@@ -116,7 +119,9 @@ def terms_ending_soon(organization: Organization, within_days: int = 180) -> Que
 
 def units_directory(organization: Organization) -> QuerySet[Organization]:
     """The units directly under a committee, with the abbreviations used in symbols."""
-    return organization.get_children().filter(closed_on__isnull=True).select_related("kind")
+    return (
+        Organization.objects.get_children(organization).filter(closed_on__isnull=True).select_related("kind")
+    )
 
 
 def closed_units(organization: Organization, limit: int = 10) -> QuerySet[Organization]:
@@ -129,23 +134,28 @@ def closed_units(organization: Organization, limit: int = 10) -> QuerySet[Organi
 
 
 def members_per_unit(organization: Organization, limit: int = 15) -> QuerySet[Organization]:
-    today = timezone.localdate()
+    """Grassroots units below `organization` with the number of members on their
+    rolls, their cells included, largest first."""
+    on_roll = (
+        Membership.objects.current()
+        .filter(role=Role.MEMBER, organization__path__startswith=OuterRef("path"))
+        .order_by()
+        .values("role")
+        .annotate(n=Count("person", distinct=True))
+        .values("n")
+    )
     return (
         subtree(organization)
         .filter(kind__is_grassroots=True)
-        .annotate(
-            n_members=Count(
-                "memberships",
-                filter=Q(memberships__started_on__lte=today)
-                & (Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=today)),
-            )
-        )
+        .annotate(n_members=Coalesce(Subquery(on_roll), 0))
         .order_by("-n_members", "path")[:limit]
     )
 
 
 def recent_events(person: Person, limit: int = 10) -> QuerySet[AuditEvent]:
-    return visible_to(person, AuditEvent.objects.all(), action=Action.VIEW_AUDIT).select_related("actor")[:limit]
+    return visible_to(person, AuditEvent.objects.all(), action=Action.VIEW_AUDIT).select_related("actor")[
+        :limit
+    ]
 
 
 def timeline(person: Person, target: Organization | Person | Membership) -> QuerySet[AuditEvent]:

@@ -17,8 +17,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vanphong.core import audit
 from vanphong.core.models import (
@@ -68,14 +70,46 @@ class AuditAction:
     PASSWORD_RESET = "auth.password_reset"
 
 
+AUDIT_LABELS = {
+    AuditAction.ORGANIZATION_CREATED: gettext_lazy("Organization created"),
+    AuditAction.ORGANIZATION_CHANGED: gettext_lazy("Organization changed"),
+    AuditAction.ORGANIZATION_MOVED: gettext_lazy("Organization moved"),
+    AuditAction.ORGANIZATION_CLOSED: gettext_lazy("Organization closed"),
+    AuditAction.TERM_ADDED: gettext_lazy("Congress term added"),
+    AuditAction.PERSON_CREATED: gettext_lazy("Person added"),
+    AuditAction.PERSON_CHANGED: gettext_lazy("Personal details changed"),
+    AuditAction.PERSON_CLEARANCE_CHANGED: gettext_lazy("Clearance changed"),
+    AuditAction.PEOPLE_IMPORTED: gettext_lazy("Members imported"),
+    AuditAction.MEMBERSHIP_ADDED: gettext_lazy("Role added"),
+    AuditAction.MEMBERSHIP_ENDED: gettext_lazy("Role ended"),
+    AuditAction.SIGNED_IN: gettext_lazy("Signed in"),
+    AuditAction.SIGN_IN_FAILED: gettext_lazy("Failed sign-in"),
+    AuditAction.SIGNED_OUT: gettext_lazy("Signed out"),
+    AuditAction.PASSWORD_CHANGED: gettext_lazy("Password changed"),
+    AuditAction.PASSWORD_RESET: gettext_lazy("Password reset"),
+}
+
+
 # --- Organizations ------------------------------------------------------------------
 
 
 def _check_abbreviation_free(
-    parent: Organization | None, abbreviation: str, exclude: Organization | None = None
+    parent: Organization | None,
+    abbreviation: str,
+    kind: OrganizationKind,
+    exclude: Organization | None = None,
 ) -> None:
-    siblings = parent.get_children() if parent else Organization.get_root_nodes()
+    """No two open units under one parent share an abbreviation, except committees
+    with committees: a committee's abbreviation names its level, so every Tỉnh ủy
+    under the centre signs /TU and every Đảng ủy xã under a province signs /ĐU, while
+    an office or board must be told apart from its siblings (VPTU, BTCTU).
+
+    `parent` must be freshly read (and locked): treebeard answers "no children" from
+    the `numchild` the object holds, so a stale parent would hide every clash."""
+    siblings = Organization.objects.get_children(parent) if parent else Organization.objects.get_root_nodes()
     clash = siblings.filter(abbreviation__iexact=abbreviation, closed_on__isnull=True)
+    if kind.is_committee:
+        clash = clash.filter(kind__is_committee=False)
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():
@@ -108,9 +142,15 @@ def organization_create(
 ) -> Organization:
     name = _clean_text(name, "name", _("Enter the organization's name."))
     abbreviation = _clean_text(abbreviation, "abbreviation", _("Enter the abbreviation."))
-    if parent is not None and not parent.is_open:
-        raise ValidationError({"parent": _("A closed organization cannot receive new units.")})
-    _check_abbreviation_free(parent, abbreviation)
+    if parent is not None:
+        # Lock the parent before checking: the abbreviation check and treebeard's path
+        # for the new child both read its children, and two units added under one
+        # parent at once must neither share a path nor an abbreviation. The fresh row
+        # also carries the true `numchild` and `closed_on` (the caller's may be stale).
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
+        if not parent.is_open:
+            raise ValidationError({"parent": _("A closed organization cannot receive new units.")})
+    _check_abbreviation_free(parent, abbreviation, kind)
     fields: dict[str, Any] = {
         "name": name,
         "abbreviation": abbreviation,
@@ -119,12 +159,9 @@ def organization_create(
         "search_name": fold(name),
     }
     if parent is None:
-        organization = Organization.add_root(**fields)
+        organization = Organization.objects.add_root(create_kwargs=fields)
     else:
-        # treebeard computes the child's path from the parent row it holds: lock it so
-        # two units added under one parent at once do not get the same path.
-        parent = Organization.objects.select_for_update().get(pk=parent.pk)
-        organization = parent.add_child(**fields)
+        organization = Organization.objects.add_child(parent, create_kwargs=fields)
     audit.record(
         actor=actor,
         action=AuditAction.ORGANIZATION_CREATED,
@@ -149,7 +186,12 @@ def organization_update(
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if opened_on and organization.closed_on and opened_on > organization.closed_on:
         raise ValidationError({"opened_on": _("The founding date must be before the closing date.")})
-    _check_abbreviation_free(organization.get_parent(), abbreviation, exclude=organization)
+    parent = Organization.objects.get_parent(organization)
+    if parent is not None:
+        # The same lock organization_create takes, so a rename and a new sibling
+        # cannot both claim one abbreviation.
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
+    _check_abbreviation_free(parent, abbreviation, kind, exclude=organization)
     before = audit.snapshot(organization, ORGANIZATION_FIELDS)
     organization.name = name
     organization.abbreviation = abbreviation
@@ -181,11 +223,11 @@ def organization_move(
         )
     if not new_parent.is_open:
         raise ValidationError({"parent": _("A closed organization cannot receive new units.")})
-    old_parent = organization.get_parent()
+    old_parent = Organization.objects.get_parent(organization)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         raise ValidationError({"parent": _("The organization is already under this parent.")})
-    _check_abbreviation_free(new_parent, organization.abbreviation, exclude=organization)
-    organization.move(new_parent, pos="last-child")
+    _check_abbreviation_free(new_parent, organization.abbreviation, organization.kind, exclude=organization)
+    Organization.objects.move(organization, new_parent, pos="last-child")
     organization.refresh_from_db()
     audit.record(
         actor=actor,
@@ -210,10 +252,8 @@ def organization_close(
         raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
     if organization.opened_on and closed_on < organization.opened_on:
         raise ValidationError({"closed_on": _("The closing date must be after the founding date.")})
-    if organization.get_children().filter(closed_on__isnull=True).exists():
-        raise ValidationError(
-            {"closed_on": _("Close or move the units under this organization first.")}
-        )
+    if Organization.objects.get_children(organization).filter(closed_on__isnull=True).exists():
+        raise ValidationError({"closed_on": _("Close or move the units under this organization first.")})
     before = audit.snapshot(organization, ORGANIZATION_FIELDS)
     organization.closed_on = closed_on
     organization.closing_note = note.strip()
@@ -244,17 +284,18 @@ def term_add(
 ) -> CongressTerm:
     if ended_on is not None and ended_on <= started_on:
         raise ValidationError({"ended_on": _("A term must end after it starts.")})
+    # Lock the committee, not only its terms: with no term yet there is no row to
+    # lock, and two overlapping first terms added at once would both pass.
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if not organization.kind.is_committee:
         raise ValidationError({"number": _("Only a Party committee has congress terms.")})
-    terms = CongressTerm.objects.select_for_update().filter(organization=organization)
+    terms = CongressTerm.objects.filter(organization=organization)
     if terms.filter(number=number).exists():
         raise ValidationError({"number": _("This term number already exists.")})
     far_future = dt.date.max
     for term in terms:
         if started_on <= (term.ended_on or far_future) and term.started_on <= (ended_on or far_future):
-            raise ValidationError(
-                {"started_on": _("The term overlaps %(term)s.") % {"term": str(term)}}
-            )
+            raise ValidationError({"started_on": _("The term overlaps %(term)s.") % {"term": str(term)}})
     term = CongressTerm.objects.create(
         organization=organization, number=number, started_on=started_on, ended_on=ended_on
     )
@@ -409,6 +450,62 @@ class PersonRecord:
     started_on: dt.date
 
 
+_IMPORT_CHUNK = 500  # SQLite caps the parameters of one query; stay far below it.
+
+
+def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
+    return [values[i : i + _IMPORT_CHUNK] for i in range(0, len(values), _IMPORT_CHUNK)]
+
+
+def _check_import(organization: Organization, records: Sequence[PersonRecord]) -> None:
+    """Everything `person_create` would check, for every row, before any is written;
+    errors are keyed to `records` and name the row. A row may only place its person in
+    `organization` or below it, in an open unit: the caller checked its right on that
+    subtree and nowhere else."""
+    seen: set[str] = set()
+    for r in records:
+        name = r.username.strip().lower()
+        if not name or not " ".join(r.full_name.split()):
+            raise ValidationError({"records": _("Every row needs a username and a full name.")})
+        if name in seen:
+            raise ValidationError(
+                {"records": _("The list repeats the username “%(name)s”.") % {"name": r.username}}
+            )
+        seen.add(name)
+        try:
+            _check_dates_of_person(r.birth_date, r.joined_party_on)
+        except ValidationError as error:
+            raise ValidationError(
+                {"records": [f"{r.username}: {message}" for message in error.messages]}
+            ) from error
+    lowered = [r.username.strip().lower() for r in records]
+    taken: set[str] = set()
+    for chunk in _chunks(lowered):
+        taken.update(
+            Person.objects.annotate(lowered=Lower("username"))
+            .filter(lowered__in=chunk)
+            .values_list("username", flat=True)
+        )
+    if taken:
+        message = _("These usernames are already taken: %(names)s") % {"names": ", ".join(sorted(taken))}
+        raise ValidationError({"records": message})
+    wanted = sorted({r.organization_id for r in records})
+    allowed: set[int] = set()
+    for chunk in _chunks(wanted):
+        allowed.update(
+            Organization.objects.filter(
+                pk__in=chunk, path__startswith=organization.path, closed_on__isnull=True
+            ).values_list("pk", flat=True)
+        )
+    if outside := [pk for pk in wanted if pk not in allowed]:
+        raise ValidationError(
+            {
+                "records": _("Some rows name a unit that is closed or outside %(organization)s: %(ids)s")
+                % {"organization": organization, "ids": ", ".join(map(str, outside))}
+            }
+        )
+
+
 @transaction.atomic
 def people_import(
     *, actor: Person | None, organization: Organization, records: Sequence[PersonRecord]
@@ -416,18 +513,13 @@ def people_import(
     """Create many members with their memberships at once (a roll handed over on
     paper, the demo's thousands of members). One audit event names them all; rows
     are written in bulk because a per-row event would cost more than the rows."""
-    usernames = [r.username for r in records]
-    if len(set(usernames)) != len(usernames):
-        raise ValidationError(_("The list repeats a username."))
-    taken = set(Person.objects.filter(username__in=usernames).values_list("username", flat=True))
-    if taken:
-        raise ValidationError(_("These usernames are already taken: %(names)s") % {"names": ", ".join(sorted(taken))})
+    _check_import(organization, records)
+    usernames = [r.username.strip() for r in records]
     unusable = make_password(None)
     people = []
-    for r in records:
-        _check_dates_of_person(r.birth_date, r.joined_party_on)
+    for username, r in zip(usernames, records, strict=True):
         person = Person(
-            username=r.username,
+            username=username,
             gender=r.gender,
             birth_date=r.birth_date,
             joined_party_on=r.joined_party_on,
@@ -436,16 +528,18 @@ def people_import(
         person.set_name(r.full_name)
         people.append(person)
     Person.objects.bulk_create(people, batch_size=1000)
-    ids = dict(Person.objects.filter(username__in=usernames).values_list("username", "pk"))
+    ids: dict[str, int] = {}
+    for chunk in _chunks(usernames):
+        ids.update(Person.objects.filter(username__in=chunk).values_list("username", "pk"))
     Membership.objects.bulk_create(
         [
             Membership(
-                person_id=ids[r.username],
+                person_id=ids[username],
                 organization_id=r.organization_id,
                 role=r.role,
                 started_on=r.started_on,
             )
-            for r in records
+            for username, r in zip(usernames, records, strict=True)
         ],
         batch_size=1000,
     )
@@ -535,9 +629,7 @@ def sign_in_failure_record(*, username: str, person: Person | None) -> None:
     """A failed attempt, audited against the account it tried (when it exists)."""
     if person is None:
         return
-    audit.record(
-        actor=None, action=AuditAction.SIGN_IN_FAILED, target=person, after={"username": username}
-    )
+    audit.record(actor=None, action=AuditAction.SIGN_IN_FAILED, target=person, after={"username": username})
 
 
 @transaction.atomic
@@ -556,4 +648,3 @@ def password_change(*, actor: Person, person: Person, new_password: str, reset: 
         target=person,
     )
     return person
-

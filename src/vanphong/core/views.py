@@ -11,14 +11,14 @@ from typing import Any
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -67,9 +67,9 @@ def _attach(form: forms.Form, error: ValidationError) -> None:
 
 
 def _administrable(person: Person) -> QuerySet[Organization]:
-    return visible_to(person, Organization.objects.filter(closed_on__isnull=True), action=Action.ADMINISTER).order_by(
-        "path"
-    )
+    return visible_to(
+        person, Organization.objects.filter(closed_on__isnull=True), action=Action.ADMINISTER
+    ).order_by("path")
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -116,14 +116,14 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     leaders = [m for m in memberships if m.role != Role.MEMBER]
     context = {
         "organization": organization,
-        "ancestors": organization.get_ancestors(),
-        "children": organization.get_children().select_related("kind"),
+        "ancestors": Organization.objects.get_ancestors(organization),
+        "children": Organization.objects.get_children(organization).select_related("kind"),
         "terms": organization.terms.all(),
         "leaders": leaders,
         "member_count": sum(1 for m in memberships if m.role == Role.MEMBER),
-        "members_page": Paginator(
-            [m for m in memberships if m.role == Role.MEMBER], PAGE_SIZE
-        ).get_page(request.GET.get("page")),
+        "members_page": Paginator([m for m in memberships if m.role == Role.MEMBER], PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
         "may_administer": can(person, Action.ADMINISTER, organization),
         "events": selectors.timeline(person, organization)[:50],
     }
@@ -152,7 +152,9 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganizationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_update(actor=_person(request), organization=organization, **form.cleaned_data)
+            services.organization_update(
+                actor=_person(request), organization=organization, **form.cleaned_data
+            )
         except ValidationError as error:
             _attach(form, error)
         else:
@@ -177,10 +179,16 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Organization moved."))
             return redirect("organization_detail", pk=organization.pk)
-    return render(request, "core/organization_action.html", {
-        "form": form, "organization": organization, "title": _("Move organization"),
-        "submit": _("Move"),
-    })
+    return render(
+        request,
+        "core/organization_action.html",
+        {
+            "form": form,
+            "organization": organization,
+            "title": _("Move organization"),
+            "submit": _("Move"),
+        },
+    )
 
 
 @login_required
@@ -200,10 +208,17 @@ def organization_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Organization closed. Its history is kept."))
             return redirect("organization_detail", pk=organization.pk)
-    return render(request, "core/organization_action.html", {
-        "form": form, "organization": organization, "title": _("Close organization"),
-        "submit": _("Close"), "danger": True,
-    })
+    return render(
+        request,
+        "core/organization_action.html",
+        {
+            "form": form,
+            "organization": organization,
+            "title": _("Close organization"),
+            "submit": _("Close"),
+            "danger": True,
+        },
+    )
 
 
 @login_required
@@ -218,9 +233,16 @@ def term_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Term added."))
             return redirect("organization_detail", pk=organization.pk)
-    return render(request, "core/organization_action.html", {
-        "form": form, "organization": organization, "title": _("Add a congress term"), "submit": _("Save"),
-    })
+    return render(
+        request,
+        "core/organization_action.html",
+        {
+            "form": form,
+            "organization": organization,
+            "title": _("Add a congress term"),
+            "submit": _("Save"),
+        },
+    )
 
 
 # --- People -----------------------------------------------------------------------------
@@ -265,7 +287,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "memberships": memberships,
         "may_administer": may_administer,
         "is_self": subject.pk == viewer.pk,
-        "events": selectors.timeline(viewer, subject)[:50] if may_administer or subject.pk == viewer.pk else [],
+        "events": selectors.timeline(viewer, subject)[:50]
+        if may_administer or subject.pk == viewer.pk
+        else [],
     }
     return render(request, "core/person_detail.html", context)
 
@@ -299,9 +323,16 @@ def person_clearance(request: HttpRequest, pk: int) -> HttpResponse:
             services.person_set_clearance(actor=actor, person=subject, clearance=clearance)
             messages.success(request, _("Clearance changed."))
             return redirect("person_detail", pk=subject.pk)
-    return render(request, "core/person_action.html", {
-        "form": form, "subject": subject, "title": _("Change clearance"), "submit": _("Save"),
-    })
+    return render(
+        request,
+        "core/person_action.html",
+        {
+            "form": form,
+            "subject": subject,
+            "title": _("Change clearance"),
+            "submit": _("Save"),
+        },
+    )
 
 
 @login_required
@@ -311,8 +342,11 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     organizations = _administrable(actor)
     if not organizations.exists():
         raise PermissionDenied
-    form = MembershipForm(request.POST or None, organizations=organizations,
-                          initial={"organization": request.GET.get("organization")})
+    form = MembershipForm(
+        request.POST or None,
+        organizations=organizations,
+        initial={"organization": request.GET.get("organization")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_add(actor=actor, person=subject, **form.cleaned_data)
@@ -321,9 +355,16 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Role added."))
             return redirect("person_detail", pk=subject.pk)
-    return render(request, "core/person_action.html", {
-        "form": form, "subject": subject, "title": _("Add a role"), "submit": _("Save"),
-    })
+    return render(
+        request,
+        "core/person_action.html",
+        {
+            "form": form,
+            "subject": subject,
+            "title": _("Add a role"),
+            "submit": _("Save"),
+        },
+    )
 
 
 @login_required
@@ -340,10 +381,16 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Role ended."))
             return redirect("person_detail", pk=membership.person_id)
-    return render(request, "core/person_action.html", {
-        "form": form, "subject": membership.person, "title": _("End role: %(role)s") % {
-            "role": membership.get_role_display()}, "submit": _("Save"),
-    })
+    return render(
+        request,
+        "core/person_action.html",
+        {
+            "form": form,
+            "subject": membership.person,
+            "title": _("End role: %(role)s") % {"role": membership.get_role_display()},
+            "submit": _("Save"),
+        },
+    )
 
 
 # --- Audit --------------------------------------------------------------------------------
@@ -400,7 +447,7 @@ def _attempts_left(request: HttpRequest, username: str) -> int | None:
 
 
 @require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
+def sign_out(request: HttpRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
         services.sign_out_record(person=_person(request))
     return auth_views.LogoutView.as_view()(request)

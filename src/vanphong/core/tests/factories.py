@@ -1,12 +1,12 @@
 """The office in miniature, for tests: a small tree and one persona per role.
 
-    Trung ương (TW)
-    ├── Thành ủy Ngọc Sơn (TU)                 ← "own organization" for the personas
-    │   ├── Văn phòng Thành ủy (VPTU)           office staff are members here
-    │   └── Đảng ủy Khối các cơ quan (ĐUK)
-    │       └── Đảng ủy Sở Tư pháp (ĐU)          ← "sub-organization"
-    │           └── Chi bộ Phòng Hành chính (CB)
-    └── Tỉnh ủy Hà Bắc (TU)                     ← "other branch"
+Trung ương (TW)
+├── Thành ủy Ngọc Sơn (TU)                 ← "own organization" for the personas
+│   ├── Văn phòng Thành ủy (VPTU)           office staff are members here
+│   └── Đảng ủy Khối các cơ quan (ĐUK)
+│       └── Đảng ủy Sở Tư pháp (ĐU)          ← "sub-organization"
+│           └── Chi bộ Phòng Hành chính (CB)
+└── Tỉnh ủy Hà Bắc (TU)                     ← "other branch"
 """
 
 from __future__ import annotations
@@ -20,8 +20,14 @@ from vanphong.core.models import Organization, OrganizationKind, Person, Role, S
 
 _counter = itertools.count(1)
 
-OFFICE_ROLES = {Role.OFFICE_CHIEF, Role.OFFICE_DEPUTY_CHIEF, Role.SPECIALIST, Role.CLERK, Role.ARCHIVIST,
-                Role.ACCOUNTANT}
+OFFICE_ROLES = {
+    Role.OFFICE_CHIEF,
+    Role.OFFICE_DEPUTY_CHIEF,
+    Role.SPECIALIST,
+    Role.CLERK,
+    Role.ARCHIVIST,
+    Role.ACCOUNTANT,
+}
 
 
 def kind(code: str) -> OrganizationKind:
@@ -50,11 +56,18 @@ def make_tree() -> Tree:
         actor=None, parent=city, name="Văn phòng Thành ủy", abbreviation="VPTU", kind=kind("office")
     )
     bloc = services.organization_create(
-        actor=None, parent=city, name="Đảng ủy Khối các cơ quan thành phố", abbreviation="ĐUK",
+        actor=None,
+        parent=city,
+        name="Đảng ủy Khối các cơ quan thành phố",
+        abbreviation="ĐUK",
         kind=kind("provincial-party"),
     )
     grassroots = services.organization_create(
-        actor=None, parent=bloc, name="Đảng ủy Sở Tư pháp", abbreviation="ĐU", kind=kind("grassroots-committee")
+        actor=None,
+        parent=bloc,
+        name="Đảng ủy Sở Tư pháp",
+        abbreviation="ĐU",
+        kind=kind("grassroots-committee"),
     )
     cell = services.organization_create(
         actor=None, parent=grassroots, name="Chi bộ Phòng Hành chính", abbreviation="CB", kind=kind("cell")

@@ -34,8 +34,12 @@ def office(transactional_db):
 
     tree = make_tree()
     clerk = make_person(
-        organization=tree.office, role=Role.CLERK, clearance=Secrecy.CONFIDENTIAL,
-        full_name="Nguyễn Thị Hoa", username="vanthu", password="mat-khau-van-thu",
+        organization=tree.office,
+        role=Role.CLERK,
+        clearance=Secrecy.CONFIDENTIAL,
+        full_name="Nguyễn Thị Hoa",
+        username="vanthu",
+        password="mat-khau-van-thu",
     )
     return tree, clerk
 

@@ -27,8 +27,12 @@ def test_it_creates_a_unit_and_audits_it(client, tree, office_chief):
     before = _events(AuditAction.ORGANIZATION_CREATED)
     response = client.post(
         reverse("organization_create", args=[tree.bloc.pk]),
-        {"name": "Chi bộ Sở Ngoại vụ", "abbreviation": "CB", "kind": kind("grassroots-cell").pk,
-         "opened_on": "01/02/2024"},
+        {
+            "name": "Chi bộ Sở Ngoại vụ",
+            "abbreviation": "CB",
+            "kind": kind("grassroots-cell").pk,
+            "opened_on": "01/02/2024",
+        },
     )
     created = Organization.objects.get(name="Chi bộ Sở Ngoại vụ")
     assert response.status_code == 302
@@ -90,7 +94,9 @@ def test_it_closes_a_unit_and_keeps_it(client, tree, office_chief):
 
 def test_it_moves_a_subtree(client, tree, office_chief):
     client.force_login(office_chief)
-    response = client.post(reverse("organization_move", args=[tree.grassroots.pk]), {"new_parent": tree.city.pk})
+    response = client.post(
+        reverse("organization_move", args=[tree.grassroots.pk]), {"new_parent": tree.city.pk}
+    )
     assert response.status_code == 302
     tree.cell.refresh_from_db()
     tree.grassroots.refresh_from_db()
@@ -111,14 +117,17 @@ def test_it_does_not_offer_a_units_own_descendant_as_its_new_parent(client, tree
 def test_it_refuses_a_term_ending_before_it_starts(client, tree, office_chief):
     client.force_login(office_chief)
     response = client.post(
-        reverse("term_add", args=[tree.city.pk]), {"number": 17, "started_on": "15/10/2025", "ended_on": "01/01/2025"}
+        reverse("term_add", args=[tree.city.pk]),
+        {"number": 17, "started_on": "15/10/2025", "ended_on": "01/01/2025"},
     )
     assert response.status_code == 200
     assert not tree.city.terms.exists()
 
 
-@pytest.mark.parametrize("name", ["organization_create", "organization_edit", "organization_move",
-                                  "organization_close", "term_add"])
+@pytest.mark.parametrize(
+    "name",
+    ["organization_create", "organization_edit", "organization_move", "organization_close", "term_add"],
+)
 def test_it_forbids_the_clerk_to_change_the_tree(client, tree, clerk, name):
     client.force_login(clerk)
     assert client.get(reverse(name, args=[tree.city.pk])).status_code == 403

@@ -11,7 +11,9 @@ def test_it_lists_people_sorted_the_vietnamese_way(client, tree, office_chief):
         make_person(organization=tree.cell, full_name=name)
     client.force_login(office_chief)
     page = client.get(reverse("person_list"), {"q": "a"}).content.decode()
-    positions = [page.index(name) for name in ["Trần Đức Anh", "Nguyễn Thị Ánh", "Phạm Thị Ân", "Lê Văn Bình"]]
+    positions = [
+        page.index(name) for name in ["Trần Đức Anh", "Nguyễn Thị Ánh", "Phạm Thị Ân", "Lê Văn Bình"]
+    ]
     assert positions == sorted(positions)
 
 
@@ -24,10 +26,18 @@ def test_it_finds_a_person_without_accents(client, tree, clerk):
 
 def test_it_adds_a_person_with_their_first_role(client, tree, office_chief):
     client.force_login(office_chief)
-    response = client.post(reverse("person_create"), {
-        "full_name": "  Võ   Thị Thu  Hà ", "username": "vothithuha", "organization": tree.cell.pk,
-        "role": Role.MEMBER, "started_on": "03/02/2021", "gender": "F", "birth_date": "12/05/1990",
-    })
+    response = client.post(
+        reverse("person_create"),
+        {
+            "full_name": "  Võ   Thị Thu  Hà ",
+            "username": "vothithuha",
+            "organization": tree.cell.pk,
+            "role": Role.MEMBER,
+            "started_on": "03/02/2021",
+            "gender": "F",
+            "birth_date": "12/05/1990",
+        },
+    )
     person = Person.objects.get(username="vothithuha")
     assert response.status_code == 302
     assert person.full_name == "Võ Thị Thu Hà" and person.given_name == "Hà"
@@ -39,10 +49,15 @@ def test_it_adds_a_person_with_their_first_role(client, tree, office_chief):
 def test_it_refuses_a_membership_ending_before_it_starts(client, tree, office_chief, member):
     client.force_login(office_chief)
     count = Membership.objects.count()
-    response = client.post(reverse("membership_add", args=[member.pk]), {
-        "organization": tree.grassroots.pk, "role": Role.SECRETARY, "started_on": "01/06/2025",
-        "ended_on": "01/01/2025",
-    })
+    response = client.post(
+        reverse("membership_add", args=[member.pk]),
+        {
+            "organization": tree.grassroots.pk,
+            "role": Role.SECRETARY,
+            "started_on": "01/06/2025",
+            "ended_on": "01/01/2025",
+        },
+    )
     assert response.status_code == 200
     assert "không thể kết thúc trước" in response.content.decode()
     assert Membership.objects.count() == count

@@ -1,0 +1,124 @@
+"""The demo city committee (`load_demo`) and the `demo`/`loaddemo` commands."""
+
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.commands import runserver
+from django.test import RequestFactory
+
+from vanphong.core import audit, selectors
+from vanphong.core.demo import (
+    BLOC_GRASSROOTS,
+    BLOC_MEMBERS,
+    BLOC_UNITS,
+    CITY_NAME,
+    DEMO_PASSWORD,
+    LOGINS,
+    find_demo,
+    load_demo,
+)
+from vanphong.core.models import AuditEvent, Membership, Organization, Person, Role
+
+
+def test_the_khoi_lists_117_distinct_grassroots_units() -> None:
+    names = [name for name, _ in BLOC_UNITS]
+    assert len(names) == BLOC_GRASSROOTS == 117
+    assert len(set(names)) == len(names)
+
+
+def test_there_is_one_sign_in_per_role() -> None:
+    roles = [spec.role for spec in LOGINS if spec.home]
+    assert set(roles) == set(Role)
+    assert len({spec.username for spec in LOGINS}) == len(LOGINS)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_load_demo_builds_the_city_once() -> None:
+    messages: list[str] = []
+    result = load_demo(out=messages.append)
+
+    assert result.created and messages
+    city = find_demo()
+    assert city is not None and city.name == CITY_NAME
+    bloc = Organization.objects.get(path__startswith=city.path, abbreviation="ĐUK")
+    assert Organization.objects.get_children(bloc).filter(kind__is_grassroots=True).count() == 117
+    assert result.counts["bloc_grassroots"] == 117
+    assert result.counts["bloc_members"] == BLOC_MEMBERS
+    assert 6_900 <= Person.objects.count() <= 7_300
+    # Everyone but the administrator and the office's own staff is a member of a chi bộ.
+    assert (
+        not Person.objects.exclude(memberships__role=Role.MEMBER)
+        .filter(is_superuser=False)
+        .exclude(memberships__organization__kind__is_office=True)
+        .exists()
+    )
+    # Three grassroots units to follow up; one chi bộ closed by the 2025 merger.
+    assert len(selectors.units_without_secretary(city)) == 3
+    closed = Organization.objects.get(path__startswith=city.path, closed_on__isnull=False)
+    assert closed.closing_note
+    assert not Membership.objects.current().filter(organization=closed).exists()
+    # The city committee: 1 Bí thư, 2 Phó Bí thư, 13 in the Standing Committee, 45 in all.
+    leaders = Membership.objects.current().filter(organization=city)
+    assert leaders.filter(role=Role.SECRETARY).count() == 1
+    assert leaders.filter(role=Role.DEPUTY_SECRETARY).count() == 2
+    assert leaders.filter(role=Role.DEPUTY_SECRETARY, note__contains="Thường trực").count() == 1
+    standing = {Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.STANDING_MEMBER}
+    assert leaders.filter(role__in=standing).count() == 13
+    assert leaders.count() == 45
+
+    request = RequestFactory().post("/dang-nhap/")
+    for spec in LOGINS:
+        person = authenticate(request, username=spec.username, password=DEMO_PASSWORD)
+        assert isinstance(person, Person), spec.username
+        if spec.home:
+            assert Membership.objects.current().filter(person=person, role=spec.role).exists(), spec.username
+            assert person.clearance == spec.clearance
+        else:
+            assert person.is_superuser and not person.memberships.exists()
+    assert {login.username for login in result.logins} == {spec.username for spec in LOGINS}
+
+    assert list(audit.verify()) == []
+
+    events, people = AuditEvent.objects.count(), Person.objects.count()
+    again = load_demo(out=messages.append)
+    assert not again.created
+    assert AuditEvent.objects.count() == events
+    assert Person.objects.count() == people
+    assert again.counts == {**result.counts, "audit_events": events}
+    assert [login.username for login in again.logins] == [login.username for login in result.logins]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_demo_command_prepares_everything_then_serves(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.STATIC_ROOT = tmp_path / "static"
+    out = StringIO()
+    call_command("loaddemo", "--quiet", stdout=out)
+    assert out.getvalue() == ""
+    assert find_demo() is not None
+
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+
+    text = out.getvalue()
+    assert "bithu" in text and "vanthu.coso" in text and DEMO_PASSWORD in text
+    assert "http://127.0.0.1:8000" in text
+    assert find_demo() is not None
+    assert (tmp_path / "static" / "vendor").is_dir()
+
+    served: list[dict[str, Any]] = []
+    monkeypatch.setattr(runserver.Command, "handle", lambda self, *args, **options: served.append(options))
+    events = AuditEvent.objects.count()
+    out = StringIO()
+    call_command("demo", "--addrport", "127.0.0.1:8765", stdout=out)
+
+    assert "Mở http://127.0.0.1:8765" in out.getvalue()
+    assert served and served[0]["addrport"] == "127.0.0.1:8765" and served[0]["use_reloader"] is False
+    assert AuditEvent.objects.count() == events  # the second run loaded nothing
