@@ -421,7 +421,10 @@ def person_update(
 
 @transaction.atomic
 def person_set_clearance(*, actor: Person | None, person: Person, clearance: Secrecy) -> Person:
-    """Clearance is its own event: who raised whose access to secrets, and when."""
+    """Clearance is its own event: who raised whose access to secrets, and when.
+    Nobody grants a clearance above their own."""
+    if actor is not None and clearance > actor.clearance:
+        raise ValidationError({"clearance": _("You cannot grant a clearance higher than your own.")})
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = {"clearance": person.clearance}
     person.clearance = clearance

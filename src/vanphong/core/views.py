@@ -6,6 +6,7 @@ redirect. Service errors come back as field messages on the same form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -64,6 +65,28 @@ def _attach(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def _submit(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: str,
+    then: Callable[[Any], HttpResponse],
+) -> HttpResponse | None:
+    """For a valid POST, run the service and answer with `then(result)`; otherwise
+    (a GET, invalid input, or the service's refusal attached to the form's fields)
+    None, and the caller shows the form again with nothing saved."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as error:
+        _attach(form, error)
+        return None
+    messages.success(request, success)
+    return then(result)
 
 
 def _administrable(person: Person) -> QuerySet[Organization]:
@@ -134,15 +157,14 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
     parent = _get_checked(request, Organization.objects.all(), parent_pk, Action.ADMINISTER)
     form = OrganizationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.organization_create(actor=_person(request), parent=parent, **form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, _("Organization created."))
-            return redirect("organization_detail", pk=unit.pk)
-    return render(request, "core/organization_form.html", {"form": form, "parent": parent})
+    done = _submit(
+        request,
+        form,
+        lambda data: services.organization_create(actor=_person(request), parent=parent, **data),
+        success=_("Organization created."),
+        then=lambda unit: redirect("organization_detail", pk=unit.pk),
+    )
+    return done or render(request, "core/organization_form.html", {"form": form, "parent": parent})
 
 
 @login_required
@@ -150,17 +172,16 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organization = _get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
     initial = {f: getattr(organization, f) for f in ("name", "abbreviation", "kind", "opened_on")}
     form = OrganizationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_update(
-                actor=_person(request), organization=organization, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("organization_detail", pk=organization.pk)
-    return render(request, "core/organization_form.html", {"form": form, "organization": organization})
+    done = _submit(
+        request,
+        form,
+        lambda data: services.organization_update(actor=_person(request), organization=organization, **data),
+        success=_("Changes saved."),
+        then=lambda unit: redirect("organization_detail", pk=unit.pk),
+    )
+    return done or render(
+        request, "core/organization_form.html", {"form": form, "organization": organization}
+    )
 
 
 @login_required
@@ -169,55 +190,29 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
     organization = _get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
     parents = _administrable(person).exclude(path__startswith=organization.path)
     form = OrganizationMoveForm(request.POST or None, parents=parents)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_move(
-                actor=person, organization=organization, new_parent=form.cleaned_data["new_parent"]
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, _("Organization moved."))
-            return redirect("organization_detail", pk=organization.pk)
-    return render(
+    done = _submit(
         request,
-        "core/organization_action.html",
-        {
-            "form": form,
-            "organization": organization,
-            "title": _("Move organization"),
-            "submit": _("Move"),
-        },
+        form,
+        lambda data: services.organization_move(actor=person, organization=organization, **data),
+        success=_("Organization moved."),
+        then=lambda unit: redirect("organization_detail", pk=unit.pk),
     )
+    return done or _organization_action(request, form, organization, _("Move organization"), _("Move"))
 
 
 @login_required
 def organization_close(request: HttpRequest, pk: int) -> HttpResponse:
     organization = _get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
     form = OrganizationCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_close(
-                actor=_person(request),
-                organization=organization,
-                closed_on=form.cleaned_data["closed_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, _("Organization closed. Its history is kept."))
-            return redirect("organization_detail", pk=organization.pk)
-    return render(
+    done = _submit(
         request,
-        "core/organization_action.html",
-        {
-            "form": form,
-            "organization": organization,
-            "title": _("Close organization"),
-            "submit": _("Close"),
-            "danger": True,
-        },
+        form,
+        lambda data: services.organization_close(actor=_person(request), organization=organization, **data),
+        success=_("Organization closed. Its history is kept."),
+        then=lambda unit: redirect("organization_detail", pk=unit.pk),
+    )
+    return done or _organization_action(
+        request, form, organization, _("Close organization"), _("Close"), danger=True
     )
 
 
@@ -225,24 +220,27 @@ def organization_close(request: HttpRequest, pk: int) -> HttpResponse:
 def term_add(request: HttpRequest, pk: int) -> HttpResponse:
     organization = _get_checked(request, Organization.objects.select_related("kind"), pk, Action.ADMINISTER)
     form = TermForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.term_add(actor=_person(request), organization=organization, **form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, _("Term added."))
-            return redirect("organization_detail", pk=organization.pk)
-    return render(
+    done = _submit(
         request,
-        "core/organization_action.html",
-        {
-            "form": form,
-            "organization": organization,
-            "title": _("Add a congress term"),
-            "submit": _("Save"),
-        },
+        form,
+        lambda data: services.term_add(actor=_person(request), organization=organization, **data),
+        success=_("Term added."),
+        then=lambda term: redirect("organization_detail", pk=organization.pk),
     )
+    return done or _organization_action(request, form, organization, _("Add a congress term"), _("Save"))
+
+
+def _organization_action(
+    request: HttpRequest,
+    form: forms.Form,
+    organization: Organization,
+    title: str,
+    submit: str,
+    *,
+    danger: bool = False,
+) -> HttpResponse:
+    context = {"form": form, "organization": organization, "title": title, "submit": submit, "danger": danger}
+    return render(request, "core/organization_action.html", context)
 
 
 # --- People -----------------------------------------------------------------------------
@@ -265,15 +263,14 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not organizations.exists():
         raise PermissionDenied
     form = PersonCreateForm(request.POST or None, organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.person_create(actor=person, **form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, _("Person added."))
-            return redirect("person_detail", pk=created.pk)
-    return render(request, "core/person_form.html", {"form": form})
+    done = _submit(
+        request,
+        form,
+        lambda data: services.person_create(actor=person, **data),
+        success=_("Person added."),
+        then=lambda created: redirect("person_detail", pk=created.pk),
+    )
+    return done or render(request, "core/person_form.html", {"form": form})
 
 
 @login_required
@@ -299,40 +296,30 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _get_checked(request, Person.objects.all(), pk, Action.ADMINISTER)
     fields = ("full_name", "given_name", "gender", "birth_date", "joined_party_on", "email", "phone")
     form = PersonForm(request.POST or None, initial={f: getattr(subject, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(actor=_person(request), person=subject, **form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("person_detail", pk=subject.pk)
-    return render(request, "core/person_form.html", {"form": form, "subject": subject})
+    done = _submit(
+        request,
+        form,
+        lambda data: services.person_update(actor=_person(request), person=subject, **data),
+        success=_("Changes saved."),
+        then=lambda person: redirect("person_detail", pk=person.pk),
+    )
+    return done or render(request, "core/person_form.html", {"form": form, "subject": subject})
 
 
 @login_required
 def person_clearance(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _person(request)
     subject = _get_checked(request, Person.objects.all(), pk, Action.ADMINISTER)
     form = ClearanceForm(request.POST or None, initial={"clearance": subject.clearance})
-    if request.method == "POST" and form.is_valid():
-        clearance = Secrecy(form.cleaned_data["clearance"])
-        if clearance > actor.clearance:
-            form.add_error("clearance", _("You cannot grant a clearance higher than your own."))
-        else:
-            services.person_set_clearance(actor=actor, person=subject, clearance=clearance)
-            messages.success(request, _("Clearance changed."))
-            return redirect("person_detail", pk=subject.pk)
-    return render(
+    done = _submit(
         request,
-        "core/person_action.html",
-        {
-            "form": form,
-            "subject": subject,
-            "title": _("Change clearance"),
-            "submit": _("Save"),
-        },
+        form,
+        lambda data: services.person_set_clearance(
+            actor=_person(request), person=subject, clearance=Secrecy(data["clearance"])
+        ),
+        success=_("Clearance changed."),
+        then=lambda person: redirect("person_detail", pk=person.pk),
     )
+    return done or _person_action(request, form, subject, _("Change clearance"))
 
 
 @login_required
@@ -347,24 +334,14 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         organizations=organizations,
         initial={"organization": request.GET.get("organization")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_add(actor=actor, person=subject, **form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, _("Role added."))
-            return redirect("person_detail", pk=subject.pk)
-    return render(
+    done = _submit(
         request,
-        "core/person_action.html",
-        {
-            "form": form,
-            "subject": subject,
-            "title": _("Add a role"),
-            "submit": _("Save"),
-        },
+        form,
+        lambda data: services.membership_add(actor=actor, person=subject, **data),
+        success=_("Role added."),
+        then=lambda membership: redirect("person_detail", pk=subject.pk),
     )
+    return done or _person_action(request, form, subject, _("Add a role"))
 
 
 @login_required
@@ -373,24 +350,20 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
         request, Membership.objects.select_related("person", "organization__kind"), pk, Action.ADMINISTER
     )
     form = MembershipEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_end(actor=_person(request), membership=membership, **form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, _("Role ended."))
-            return redirect("person_detail", pk=membership.person_id)
-    return render(
+    done = _submit(
         request,
-        "core/person_action.html",
-        {
-            "form": form,
-            "subject": membership.person,
-            "title": _("End role: %(role)s") % {"role": membership.get_role_display()},
-            "submit": _("Save"),
-        },
+        form,
+        lambda data: services.membership_end(actor=_person(request), membership=membership, **data),
+        success=_("Role ended."),
+        then=lambda ended: redirect("person_detail", pk=ended.person_id),
     )
+    title = _("End role: %(role)s") % {"role": membership.get_role_display()}
+    return done or _person_action(request, form, membership.person, title)
+
+
+def _person_action(request: HttpRequest, form: forms.Form, subject: Person, title: str) -> HttpResponse:
+    context = {"form": form, "subject": subject, "title": title, "submit": _("Save")}
+    return render(request, "core/person_action.html", context)
 
 
 # --- Audit --------------------------------------------------------------------------------

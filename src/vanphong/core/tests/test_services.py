@@ -205,6 +205,14 @@ def case_duplicate_abbreviation(tree: Tree, member: Person) -> Refusal:
     )
 
 
+@refusal("a clearance above the actor's own")
+def case_clearance_above_own(tree: Tree, member: Person) -> Refusal:
+    chief = make_person(organization=tree.office, role=Role.OFFICE_CHIEF, clearance=Secrecy.SECRET)
+    return "clearance", lambda: services.person_set_clearance(
+        actor=chief, person=member, clearance=Secrecy.TOP_SECRET
+    )
+
+
 @refusal("a committee taking an office's abbreviation")
 def case_committee_clashing_with_office(tree: Tree, member: Person) -> Refusal:
     return "abbreviation", lambda: services.organization_create(
