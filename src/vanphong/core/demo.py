@@ -1251,19 +1251,20 @@ class _Builder:
             self.role(member, org, Role.SECRETARY, started, ended, note)
 
     def merge(self) -> None:
-        """The 2025 merger: the chi bộ's members move to its successor, then it closes
-        (closing ends its memberships still open: its Bí thư's and members')."""
+        """The 2025 merger: the chi bộ closes (which ends its memberships still open:
+        its Bí thư's and members'), then its members join the successor's roll the
+        next day (a member is on one cell's roll at a time)."""
         closing, members = self.merged_cell, self.merged_members
         assert closing is not None
         successor = self.units[MERGED_UNIT].cell_named(MERGED_INTO)
         secretary = self.pick(members, 30, 62)
         self.load_people(m.username for m in members)
         self.role(secretary, closing, Role.SECRETARY, dt.date(2022, 9, 1))
-        for member in members:
-            self.role(member, successor, Role.MEMBER, MERGED_CLOSED_ON + dt.timedelta(days=1))
         services.organization_close(
             actor=None, organization=closing, closed_on=MERGED_CLOSED_ON, note=MERGED_NOTE
         )
+        for member in members:
+            self.role(member, successor, Role.MEMBER, MERGED_CLOSED_ON + dt.timedelta(days=1))
 
     def admin(self) -> None:
         """The system administrator: a superuser outside the tree (Django's own

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -91,7 +91,7 @@ def overview_of(organization: Organization) -> Overview:
     )
 
 
-def units_without_secretary(organization: Organization, limit: int = 10) -> QuerySet[Organization]:
+def units_without_secretary(organization: Organization) -> QuerySet[Organization]:
     """Open grassroots units below `organization` where nobody currently holds the
     Secretary role: the office follows these up."""
     secretary = Membership.objects.current().filter(organization=OuterRef("pk"), role=Role.SECRETARY)
@@ -100,7 +100,7 @@ def units_without_secretary(organization: Organization, limit: int = 10) -> Quer
         .filter(kind__is_grassroots=True)
         .filter(~Exists(secretary))
         .select_related("kind")
-        .order_by("path")[:limit]
+        .order_by("path")
     )
 
 
@@ -133,7 +133,7 @@ def closed_units(organization: Organization, limit: int = 10) -> QuerySet[Organi
     )
 
 
-def members_per_unit(organization: Organization, limit: int = 15) -> QuerySet[Organization]:
+def members_per_unit(organization: Organization) -> QuerySet[Organization]:
     """Grassroots units below `organization` with the number of members on their
     rolls, their cells included, largest first."""
     on_roll = (
@@ -148,7 +148,7 @@ def members_per_unit(organization: Organization, limit: int = 15) -> QuerySet[Or
         subtree(organization)
         .filter(kind__is_grassroots=True)
         .annotate(n_members=Coalesce(Subquery(on_roll), 0))
-        .order_by("-n_members", "path")[:limit]
+        .order_by("-n_members", "path")
     )
 
 
@@ -158,10 +158,54 @@ def recent_events(person: Person, limit: int = 10) -> QuerySet[AuditEvent]:
     ]
 
 
-def timeline(person: Person, target: Organization | Person | Membership) -> QuerySet[AuditEvent]:
-    """The history of one object, shown on its page. Those who may view the object
-    see its history."""
-    return AuditEvent.objects.for_target(target).select_related("actor").order_by("-id")
+def organization_history(organization: Organization) -> QuerySet[AuditEvent]:
+    """What happened to a unit and in it: its own changes, its terms, the roles given
+    and ended there, the people entered through it (every event names its unit)."""
+    return AuditEvent.objects.filter(organization=organization).select_related("actor").order_by("-id")
+
+
+def person_history(person: Person) -> QuerySet[AuditEvent]:
+    """A person's own record and their roles. Sign-ins are left to the audit log:
+    on the page they would bury the changes."""
+    roles = [str(pk) for pk in person.memberships.values_list("pk", flat=True)]
+    return (
+        AuditEvent.objects.filter(
+            Q(target_type="core.person", target_id=str(person.pk))
+            | Q(target_type="core.membership", target_id__in=roles)
+        )
+        .exclude(action__startswith="auth.")
+        .select_related("actor")
+        .order_by("-id")
+    )
+
+
+ROLE_RANK = {role: rank for rank, role in enumerate(Role)}
+
+
+def leaders_of(organization: Organization) -> list[Membership]:
+    """Current holders of every role but plain membership, Secretary first."""
+    holders = (
+        Membership.objects.current()
+        .filter(organization=organization)
+        .exclude(role=Role.MEMBER)
+        .select_related("person")
+    )
+    return sorted(holders, key=lambda m: (ROLE_RANK[Role(m.role)], m.person.sort_key))
+
+
+def roll_of(organization: Organization) -> QuerySet[Membership]:
+    """The unit's own roll of Party members today, in Vietnamese name order."""
+    return (
+        Membership.objects.current()
+        .filter(organization=organization, role=Role.MEMBER)
+        .select_related("person")
+        .order_by("person__sort_key", "person_id")
+    )
+
+
+DASHBOARD_ROWS = 10
+# Enough for a city's grassroots units (123 in the demo) on one page.
+MEMBERS_PER_UNIT_ROWS = 300
 
 
 @dataclass
@@ -170,6 +214,8 @@ class Dashboard:
     roles: set[Role]
     overviews: list[Overview] = field(default_factory=list)
     without_secretary: list[Organization] = field(default_factory=list)
+    without_secretary_total: int = 0
+    grassroots_total: int = 0
     terms_ending: list[CongressTerm] = field(default_factory=list)
     directory: list[Organization] = field(default_factory=list)
     closed: list[Organization] = field(default_factory=list)
@@ -210,21 +256,28 @@ def dashboard_for(person: Person) -> Dashboard:
     for scope in scopes.values():
         board.overviews.append(overview_of(scope))
         if board.is_office:
-            board.without_secretary.extend(units_without_secretary(scope))
+            board.without_secretary.extend(units_without_secretary(scope)[:DASHBOARD_ROWS])
+            board.without_secretary_total += units_without_secretary(scope).count()
             board.terms_ending.extend(terms_ending_soon(scope))
         if board.is_clerk or board.is_office:
             board.directory.extend(units_directory(scope))
         if board.is_archivist:
             board.closed.extend(closed_units(scope))
         if board.is_accountant:
-            board.members_per_unit.extend(members_per_unit(scope))
+            board.members_per_unit.extend(members_per_unit(scope)[:MEMBERS_PER_UNIT_ROWS])
+            board.grassroots_total += subtree(scope).filter(kind__is_grassroots=True).count()
     if may_anywhere(person, Action.VIEW_AUDIT):
         board.events = list(recent_events(person))
     return board
 
 
 def search_people(person: Person, query: str) -> QuerySet[Person]:
-    people = visible_to(person, Person.objects.all())
+    """People `person` may see, matching `query` without regard to accents, with
+    the units they belong to today (to tell two people of one name apart)."""
+    current = Membership.objects.current().select_related("organization").order_by("organization__path")
+    people = visible_to(person, Person.objects.all()).prefetch_related(
+        Prefetch("memberships", queryset=current, to_attr="current_memberships")
+    )
     folded = fold(query)
     if folded:
         people = people.filter(Q(search_name__contains=folded) | Q(username__iexact=query.strip()))

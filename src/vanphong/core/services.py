@@ -130,6 +130,23 @@ def _clean_text(value: str, field: str, message: str) -> str:
     return cleaned
 
 
+def _check_kind_fits(parent: Organization | None, kind: OrganizationKind, field: str = "kind") -> None:
+    """A unit's kind must rank below its parent's (kinds are ordered data: a Chi bộ
+    under a Đảng ủy cơ sở, never a Trung ương under a Đảng ủy Khối)."""
+    if parent is not None and kind.order <= parent.kind.order:
+        raise ValidationError(
+            {
+                field: _("A unit of kind “%(kind)s” cannot be placed under a “%(parent_kind)s”.")
+                % {"kind": kind.name, "parent_kind": parent.kind.name}
+            }
+        )
+
+
+def _check_opened_on(opened_on: dt.date | None) -> None:
+    if opened_on is not None and opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": _("The founding date cannot be in the future.")})
+
+
 @transaction.atomic
 def organization_create(
     *,
@@ -150,6 +167,8 @@ def organization_create(
         parent = Organization.objects.select_for_update().get(pk=parent.pk)
         if not parent.is_open:
             raise ValidationError({"parent": _("A closed organization cannot receive new units.")})
+    _check_opened_on(opened_on)
+    _check_kind_fits(parent, kind)
     _check_abbreviation_free(parent, abbreviation, kind)
     fields: dict[str, Any] = {
         "name": name,
@@ -186,11 +205,23 @@ def organization_update(
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if opened_on and organization.closed_on and opened_on > organization.closed_on:
         raise ValidationError({"opened_on": _("The founding date must be before the closing date.")})
+    _check_opened_on(opened_on)
     parent = Organization.objects.get_parent(organization)
     if parent is not None:
         # The same lock organization_create takes, so a rename and a new sibling
         # cannot both claim one abbreviation.
         parent = Organization.objects.select_for_update().get(pk=parent.pk)
+    _check_kind_fits(parent, kind)
+    lowest_child = (
+        Organization.objects.get_children(organization).order_by("kind__order").select_related("kind").first()
+    )
+    if lowest_child is not None and lowest_child.kind.order <= kind.order:
+        raise ValidationError(
+            {
+                "kind": _("A unit of kind “%(kind)s” cannot be placed under a “%(parent_kind)s”.")
+                % {"kind": lowest_child.kind.name, "parent_kind": kind.name}
+            }
+        )
     _check_abbreviation_free(parent, abbreviation, kind, exclude=organization)
     before = audit.snapshot(organization, ORGANIZATION_FIELDS)
     organization.name = name
@@ -226,6 +257,7 @@ def organization_move(
     old_parent = Organization.objects.get_parent(organization)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         raise ValidationError({"parent": _("The organization is already under this parent.")})
+    _check_kind_fits(new_parent, organization.kind, field="new_parent")
     _check_abbreviation_free(new_parent, organization.abbreviation, organization.kind, exclude=organization)
     Organization.objects.move(organization, new_parent, pos="last-child")
     organization.refresh_from_db()
@@ -351,6 +383,14 @@ def person_create(
     if Person.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
     _check_dates_of_person(birth_date, joined_party_on)
+    if organization is not None:
+        _check_role_free(
+            person=None,
+            organization=organization,
+            role=role,
+            started_on=started_on or timezone.localdate(),
+            ended_on=None,
+        )
     person = Person(
         username=username,
         gender=gender,
@@ -558,6 +598,58 @@ def people_import(
 # --- Memberships ----------------------------------------------------------------------
 
 
+# Roles one person at a time holds in a unit.
+SINGLE_HOLDER_ROLES = frozenset({Role.SECRETARY, Role.OFFICE_CHIEF})
+
+
+def _overlapping(memberships: Any, started_on: dt.date, ended_on: dt.date | None) -> Any:
+    overlapping = memberships.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))
+    return overlapping if ended_on is None else overlapping.filter(started_on__lte=ended_on)
+
+
+def _check_role_free(
+    *,
+    person: Person | None,
+    organization: Organization,
+    role: Role,
+    started_on: dt.date,
+    ended_on: dt.date | None,
+) -> None:
+    """A unit has one Secretary (one Chief of Office) at a time, and a Party member is
+    on one cell's roll at a time: moving them is ending one and starting the next."""
+    if role in SINGLE_HOLDER_ROLES:
+        holders = _overlapping(
+            Membership.objects.filter(organization=organization, role=role), started_on, ended_on
+        )
+        if person is not None:
+            holders = holders.exclude(person=person)
+        holder = holders.select_related("person").first()
+        if holder is not None:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "%(person)s already holds this role in this unit for that period: end it first."
+                    )
+                    % {"person": holder.person.full_name}
+                }
+            )
+    if role == Role.MEMBER and person is not None:
+        roll = _overlapping(
+            Membership.objects.filter(person=person, role=Role.MEMBER), started_on, ended_on
+        ).exclude(organization=organization)
+        current = roll.select_related("organization").first()
+        if current is not None:
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "A Party member belongs to one cell at a time; this person is on the roll of "
+                        "%(unit)s for that period. End that first to transfer them."
+                    )
+                    % {"unit": current.organization.name}
+                }
+            )
+
+
 @transaction.atomic
 def membership_add(
     *,
@@ -573,15 +665,22 @@ def membership_add(
         raise ValidationError({"ended_on": _("A membership cannot end before it starts.")})
     if not organization.is_open:
         raise ValidationError({"organization": _("This organization is closed.")})
-    overlapping = Membership.objects.filter(person=person, organization=organization, role=role).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
+    if actor is not None and actor.pk == person.pk:
+        raise ValidationError(
+            {"role": _("Nobody records a role for themselves: another administrator must do it.")}
+        )
+    overlapping = _overlapping(
+        Membership.objects.filter(person=person, organization=organization, role=role), started_on, ended_on
     )
-    if ended_on is not None:
-        overlapping = overlapping.filter(started_on__lte=ended_on)
     if overlapping.exists():
         raise ValidationError(
             {"role": _("This person already holds this role in this organization for that period.")}
         )
+    # Serialize with other writers of this unit's roles (the checks below read them).
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    _check_role_free(
+        person=person, organization=organization, role=role, started_on=started_on, ended_on=ended_on
+    )
     membership = Membership.objects.create(
         person=person,
         organization=organization,

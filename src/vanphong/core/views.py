@@ -37,7 +37,7 @@ from vanphong.core.forms import (
     SignInForm,
     TermForm,
 )
-from vanphong.core.models import AuditEvent, Membership, Organization, Person, Role, Secrecy
+from vanphong.core.models import AuditEvent, Membership, Organization, Person, Secrecy
 from vanphong.core.permissions import Action, can, may_anywhere, visible_to
 
 PAGE_SIZE = 50
@@ -130,25 +130,25 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     organization = _get_checked(request, Organization.objects.select_related("kind"), pk, Action.VIEW)
-    memberships = (
-        Membership.objects.current()
-        .filter(organization=organization)
-        .select_related("person")
-        .order_by("role", "person__sort_key")
+    ancestors = list(Organization.objects.get_ancestors(organization))
+    # A member of a cell sees the way up the tree but may not open the units above.
+    openable = set(
+        visible_to(person, Organization.objects.filter(pk__in=[a.pk for a in ancestors])).values_list(
+            "pk", flat=True
+        )
     )
-    leaders = [m for m in memberships if m.role != Role.MEMBER]
     context = {
         "organization": organization,
-        "ancestors": Organization.objects.get_ancestors(organization),
+        "ancestors": [(unit, unit.pk in openable) for unit in ancestors],
         "children": Organization.objects.get_children(organization).select_related("kind"),
         "terms": organization.terms.all(),
-        "leaders": leaders,
-        "member_count": sum(1 for m in memberships if m.role == Role.MEMBER),
-        "members_page": Paginator([m for m in memberships if m.role == Role.MEMBER], PAGE_SIZE).get_page(
+        "leaders": selectors.leaders_of(organization),
+        "members_page": Paginator(selectors.roll_of(organization), PAGE_SIZE).get_page(
             request.GET.get("page")
         ),
+        "members_below": selectors.members_in(organization).count(),
         "may_administer": can(person, Action.ADMINISTER, organization),
-        "events": selectors.timeline(person, organization)[:50],
+        "events": selectors.organization_history(organization)[:50],
     }
     return render(request, "core/organization_detail.html", context)
 
@@ -284,9 +284,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "memberships": memberships,
         "may_administer": may_administer,
         "is_self": subject.pk == viewer.pk,
-        "events": selectors.timeline(viewer, subject)[:50]
-        if may_administer or subject.pk == viewer.pk
-        else [],
+        "events": selectors.person_history(subject)[:50] if may_administer or subject.pk == viewer.pk else [],
     }
     return render(request, "core/person_detail.html", context)
 

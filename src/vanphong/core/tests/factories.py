@@ -86,6 +86,7 @@ def make_person(
     full_name: str | None = None,
     password: str | None = "matkhau-thu-nghiem",
     username: str | None = None,
+    email: str = "",
 ) -> Person:
     n = next(_counter)
     return services.person_create(
@@ -97,6 +98,7 @@ def make_person(
         organization=organization,
         role=role,
         started_on=dt.date(2020, 1, 1),
+        email=email,
     )
 
 

@@ -165,6 +165,31 @@ def test_each_service_writes_exactly_one_event_of_its_type(tree, office_chief, m
     assert list(audit.verify()) == []
 
 
+def test_a_secretary_follows_another_once_the_first_has_ended(tree, member):
+    first = make_person(organization=tree.cell, role=Role.SECRETARY, full_name="Bùi Văn Thứ Nhất")
+    services.membership_end(actor=None, membership=first.memberships.get(), ended_on=TODAY)
+    services.membership_add(
+        actor=None,
+        person=member,
+        organization=tree.cell,
+        role=Role.SECRETARY,
+        started_on=TODAY + dt.timedelta(days=1),
+    )
+    assert Membership.objects.filter(organization=tree.cell, role=Role.SECRETARY).count() == 2
+
+
+def test_a_member_transfers_by_ending_one_roll_and_starting_the_next(tree, member):
+    services.membership_end(actor=None, membership=member.memberships.get(), ended_on=TODAY)
+    services.membership_add(
+        actor=None,
+        person=member,
+        organization=tree.grassroots,
+        role=Role.MEMBER,
+        started_on=TODAY + dt.timedelta(days=1),
+    )
+    assert member.memberships.filter(role=Role.MEMBER).count() == 2
+
+
 def test_a_failed_sign_in_on_an_unknown_account_writes_nothing(tree):
     last = _last_event_id()
     services.sign_in_failure_record(username="khong-ai", person=None)
@@ -210,6 +235,59 @@ def case_clearance_above_own(tree: Tree, member: Person) -> Refusal:
     chief = make_person(organization=tree.office, role=Role.OFFICE_CHIEF, clearance=Secrecy.SECRET)
     return "clearance", lambda: services.person_set_clearance(
         actor=chief, person=member, clearance=Secrecy.TOP_SECRET
+    )
+
+
+@refusal("a role recorded by its holder")
+def case_role_for_oneself(tree: Tree, member: Person) -> Refusal:
+    chief = make_person(organization=tree.office, role=Role.OFFICE_DEPUTY_CHIEF, clearance=Secrecy.SECRET)
+    return "role", lambda: services.membership_add(
+        actor=chief, person=chief, organization=tree.city, role=Role.SECRETARY, started_on=TODAY
+    )
+
+
+@refusal("a second Secretary at once")
+def case_second_secretary(tree: Tree, member: Person) -> Refusal:
+    make_person(organization=tree.cell, role=Role.SECRETARY, full_name="Bùi Văn Thứ Nhất")
+    return "role", lambda: services.membership_add(
+        actor=None, person=member, organization=tree.cell, role=Role.SECRETARY, started_on=TODAY
+    )
+
+
+@refusal("a member on two cells' rolls at once")
+def case_two_rolls(tree: Tree, member: Person) -> Refusal:
+    return "organization", lambda: services.membership_add(
+        actor=None, person=member, organization=tree.grassroots, role=Role.MEMBER, started_on=TODAY
+    )
+
+
+@refusal("a unit ranked above its parent")
+def case_kind_above_parent(tree: Tree, member: Person) -> Refusal:
+    return "kind", lambda: services.organization_create(
+        actor=None,
+        parent=tree.bloc,
+        name="Ban Chấp hành Trung ương 2",
+        abbreviation="TW2",
+        kind=kind("central"),
+    )
+
+
+@refusal("a move under a unit of lower rank")
+def case_move_under_lower_rank(tree: Tree, member: Person) -> Refusal:
+    return "new_parent", lambda: services.organization_move(
+        actor=None, organization=tree.grassroots, new_parent=tree.office
+    )
+
+
+@refusal("a founding date in the future")
+def case_founded_in_the_future(tree: Tree, member: Person) -> Refusal:
+    return "opened_on", lambda: services.organization_create(
+        actor=None,
+        parent=tree.bloc,
+        name="Chi bộ Tương lai",
+        abbreviation="CB",
+        kind=kind("grassroots-cell"),
+        opened_on=TODAY + dt.timedelta(days=1),
     )
 
 

@@ -165,3 +165,42 @@ def test_the_secretary_sees_leaders_in_the_committee(client, tree, secretary):
     client.force_login(secretary)
     page = client.get(reverse("organization_detail", args=[tree.city.pk])).content.decode()
     assert "Trần Văn Phó" in page and "Phó Bí thư" in page
+
+
+def test_a_units_history_shows_what_happened_in_it(client, tree, office_chief):
+    make_person(organization=tree.grassroots, role=Role.SECRETARY, full_name="Lý Thị Bí Thư")
+    client.force_login(office_chief)
+    client.post(reverse("term_add", args=[tree.grassroots.pk]), {"number": 5, "started_on": "01/07/2025"})
+    page = client.get(reverse("organization_detail", args=[tree.grassroots.pk])).content.decode()
+    history = page[page.index('id="history"') :]
+    assert "Thêm đảng viên" in history or "Thêm người" in history or "Lý Thị Bí Thư" in history
+    assert "Thêm nhiệm kỳ" in history
+
+
+def test_a_search_that_finds_nothing_says_so(client, tree, clerk):
+    client.force_login(clerk)
+    page = client.get(reverse("organization_list"), {"q": "xyzxyz"}).content.decode()
+    assert "Không tìm thấy đơn vị nào" in page
+    assert "chưa được giao chức danh" not in page
+
+
+def test_a_member_sees_the_way_up_without_links_to_units_they_may_not_open(client, tree, member):
+    client.force_login(member)
+    page = client.get(reverse("organization_detail", args=[tree.cell.pk])).content.decode()
+    crumbs = page[page.index('class="breadcrumb"') : page.index("</ol>")]
+    assert "Đảng ủy Sở Tư pháp" in crumbs
+    assert reverse("organization_detail", args=[tree.grassroots.pk]) not in crumbs
+
+
+def test_leaders_are_listed_secretary_first(client, tree, secretary):
+    make_person(organization=tree.city, role=Role.COMMITTEE_MEMBER, full_name="An Văn Cấp Ủy")
+    make_person(organization=tree.city, role=Role.DEPUTY_SECRETARY, full_name="Vũ Văn Phó")
+    client.force_login(secretary)
+    page = client.get(reverse("organization_detail", args=[tree.city.pk])).content.decode()
+    assert page.index(secretary.full_name) < page.index("Vũ Văn Phó") < page.index("An Văn Cấp Ủy")
+
+
+def test_a_committee_counts_the_members_on_the_rolls_below_it(client, tree, office_chief, member):
+    client.force_login(office_chief)
+    page = client.get(reverse("organization_detail", args=[tree.grassroots.pk])).content.decode()
+    assert "1 đảng viên" in page.lower()

@@ -1,6 +1,9 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
+from vanphong.core import services
 from vanphong.core.models import AuditEvent, Membership, Person, Role, Secrecy
 from vanphong.core.services import AuditAction
 from vanphong.core.tests.factories import make_person
@@ -110,3 +113,37 @@ def test_the_audit_log_is_for_those_who_may_read_it(client, tree, clerk, office_
     client.force_login(office_chief)
     page = client.get(reverse("audit_log")).content.decode()
     assert "Đảng ủy Sở Tư pháp" in page and "Tỉnh ủy Hà Bắc" not in page
+
+
+def test_nobody_records_a_role_for_themselves(client, tree, office_chief):
+    client.force_login(office_chief)
+    response = client.post(
+        reverse("membership_add", args=[office_chief.pk]),
+        {"organization": tree.city.pk, "role": Role.SECRETARY, "started_on": "01/06/2025"},
+    )
+    assert response.status_code == 200
+    assert "người khác" in response.content.decode()
+    assert not Membership.objects.filter(person=office_chief, role=Role.SECRETARY).exists()
+
+
+def test_the_list_tells_people_of_one_name_apart_by_their_unit(client, tree, clerk):
+    make_person(organization=tree.cell, full_name="Nguyễn Thị An")
+    make_person(organization=tree.grassroots, full_name="Nguyễn Thị An", role=Role.SECRETARY)
+    client.force_login(clerk)
+    page = client.get(reverse("person_list"), {"q": "nguyen thi an"}).content.decode()
+    assert "Chi bộ Phòng Hành chính" in page and "Đảng ủy Sở Tư pháp" in page
+
+
+def test_a_persons_history_shows_their_roles_but_not_their_sign_ins(client, tree, office_chief, member):
+    services.membership_add(
+        actor=office_chief,
+        person=member,
+        organization=tree.grassroots,
+        role=Role.COMMITTEE_MEMBER,
+        started_on=dt.date(2024, 1, 1),
+    )
+    services.sign_in_record(person=member)
+    client.force_login(office_chief)
+    page = client.get(reverse("person_detail", args=[member.pk])).content.decode()
+    assert "Thêm chức danh" in page
+    assert "Đăng nhập</strong>" not in page
