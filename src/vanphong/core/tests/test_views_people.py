@@ -122,7 +122,7 @@ def test_nobody_records_a_role_for_themselves(client, tree, office_chief):
         {"organization": tree.city.pk, "role": Role.SECRETARY, "started_on": "01/06/2025"},
     )
     assert response.status_code == 200
-    assert "người khác" in response.content.decode()
+    assert "Không ai tự ghi chức danh cho chính mình" in response.content.decode()
     assert not Membership.objects.filter(person=office_chief, role=Role.SECRETARY).exists()
 
 
