@@ -203,6 +203,31 @@ def roll_of(organization: Organization) -> QuerySet[Membership]:
     )
 
 
+@dataclass
+class CellCard:
+    """A member's own cell, as the member sees it on the home page."""
+
+    unit: Organization
+    parent: Organization | None
+    secretary: Person | None
+    members: int
+
+
+def cell_card(unit: Organization) -> CellCard:
+    secretary = (
+        Membership.objects.current()
+        .filter(organization=unit, role=Role.SECRETARY)
+        .select_related("person")
+        .first()
+    )
+    return CellCard(
+        unit=unit,
+        parent=Organization.objects.get_parent(unit),
+        secretary=secretary.person if secretary else None,
+        members=roll_of(unit).count(),
+    )
+
+
 DASHBOARD_ROWS = 10
 # Enough for a city's grassroots units (123 in the demo) on one page.
 MEMBERS_PER_UNIT_ROWS = 300
@@ -221,6 +246,7 @@ class Dashboard:
     closed: list[Organization] = field(default_factory=list)
     members_per_unit: list[Organization] = field(default_factory=list)
     events: list[AuditEvent] = field(default_factory=list)
+    cells: list[CellCard] = field(default_factory=list)
 
     @property
     def is_leader(self) -> bool:
@@ -268,6 +294,7 @@ def dashboard_for(person: Person) -> Dashboard:
             board.grassroots_total += subtree(scope).filter(kind__is_grassroots=True).count()
     if may_anywhere(person, Action.VIEW_AUDIT):
         board.events = list(recent_events(person))
+    board.cells = [cell_card(m.organization) for m in board.memberships if m.role == Role.MEMBER]
     return board
 
 

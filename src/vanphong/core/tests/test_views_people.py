@@ -147,3 +147,11 @@ def test_a_persons_history_shows_their_roles_but_not_their_sign_ins(client, tree
     page = client.get(reverse("person_detail", args=[member.pk])).content.decode()
     assert "Thêm chức danh" in page
     assert "Đăng nhập</strong>" not in page
+
+
+def test_a_members_home_page_shows_their_cell(client, tree, member):
+    make_person(organization=tree.cell, role=Role.SECRETARY, full_name="Hà Văn Bí Thư")
+    client.force_login(member)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Chi bộ của tôi" in page
+    assert "Hà Văn Bí Thư" in page and "Chi bộ Phòng Hành chính" in page and "Đảng ủy Sở Tư pháp" in page
