@@ -173,3 +173,14 @@ def verify() -> Generator[ChainProblem, None, int]:
             "(newest events were removed or the head was altered)",
         )
     return count
+
+
+def verify_all() -> tuple[int, list[ChainProblem]]:
+    """`verify()` run to its end: the number of events walked and every break."""
+    problems: list[ChainProblem] = []
+    walk = verify()
+    while True:
+        try:
+            problems.append(next(walk))
+        except StopIteration as done:
+            return done.value, problems

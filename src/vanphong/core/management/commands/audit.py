@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vanphong.core import audit
+from vanphong.core.tasks import verify_audit_chain
 
 
 class Command(BaseCommand):
@@ -19,23 +20,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="verify")
-        subcommands.add_parser(
+        verify = subcommands.add_parser(
             "verify", help="Walk the hash chain from the first event and report every break."
         )
+        verify.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the check for `vanphong worker` instead (a long chain, a nightly cron).",
+        )
 
-    def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
-        if subcommand == "verify":
+    def handle(self, *args: Any, subcommand: str, background: bool = False, **options: Any) -> None:
+        if subcommand == "verify" and background:
+            result = verify_audit_chain.enqueue()
+            self.stdout.write(f"Đã xếp hàng kiểm tra chuỗi nhật ký (việc nền {result.id}).")
+        elif subcommand == "verify":
             self.verify()
 
     def verify(self) -> None:
-        problems: list[audit.ChainProblem] = []
-        walk = audit.verify()
-        while True:
-            try:
-                problems.append(next(walk))
-            except StopIteration as done:
-                count: int = done.value
-                break
+        count, problems = audit.verify_all()
         if not problems:
             self.stdout.write(self.style.SUCCESS(f"Chuỗi nhật ký toàn vẹn: {count} sự kiện."))
             return
