@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -300,3 +301,10 @@ def audit_target_url(event: AuditEvent) -> str:
         return reverse(name, args=[int(target)])
     except (TypeError, ValueError, NoReverseMatch):
         return ""
+
+
+@register.filter
+def nfc(text: object) -> str:
+    """Text in composed form (NFC), as Vietnamese is typed and searched: some
+    sources, Django's own language names among them, store it decomposed."""
+    return unicodedata.normalize("NFC", str(text))
