@@ -1,6 +1,10 @@
 """Background work goes through the database queue and `vanphong worker`, as it does
-on a site with worker machines (the same test runs on SQLite and PostgreSQL)."""
+on a site with worker machines (the same test runs on SQLite and PostgreSQL).
 
+The worker manages its own database connections (it closes them between tasks), so
+these tests commit for real instead of running inside a test transaction."""
+
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django_tasks import TaskResultStatus
@@ -8,14 +12,15 @@ from django_tasks_db.models import DBTaskResult
 
 from vanphong.core.tasks import verify_audit_chain
 
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 def _run_worker() -> None:
     call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
-def test_the_worker_runs_the_queued_audit_check(tree, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        result = verify_audit_chain.enqueue()
+def test_the_worker_runs_the_queued_audit_check(tree):
+    result = verify_audit_chain.enqueue()
     assert result.status == TaskResultStatus.READY
     _run_worker()
     result.refresh()
@@ -23,14 +28,13 @@ def test_the_worker_runs_the_queued_audit_check(tree, django_capture_on_commit_c
     assert result.return_value == {"events": 7, "problems": []}  # the seven units of the tree
 
 
-def test_the_queued_check_reports_a_tampered_event(tree, django_capture_on_commit_callbacks):
+def test_the_queued_check_reports_a_tampered_event(tree):
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE core_auditevent SET target_repr = 'sửa lén' "
             "WHERE id = (SELECT MIN(id) FROM core_auditevent)"
         )
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("audit", "verify", "--background", verbosity=0)
+    call_command("audit", "verify", "--background", verbosity=0)
     _run_worker()
     stored = DBTaskResult.objects.get()
     assert stored.status == TaskResultStatus.SUCCESSFUL
