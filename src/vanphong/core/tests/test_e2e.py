@@ -88,3 +88,43 @@ def test_the_menu_folds_on_a_phone_width_screen(live_server, browser, office):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone: {width}px"
     page.screenshot(path=str(SHOTS / "e2e-phone.png"), full_page=True)
+
+
+def test_the_chief_of_office_adds_a_unit_after_a_vietnamese_field_error(live_server, browser, office):
+    tree, _clerk = office
+    make_person(
+        organization=tree.office,
+        role=Role.OFFICE_CHIEF,
+        clearance=Secrecy.SECRET,
+        full_name="Hoàng Văn Bình",
+        username="chanhvp",
+        password="mat-khau-chanh-vp",
+    )
+    page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + "/account/login/")
+    page.get_by_label("Tên đăng nhập").fill("chanhvp")
+    page.get_by_label("Mật khẩu").fill("mat-khau-chanh-vp")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(live_server.url + "/")
+
+    page.goto(live_server.url + f"/organizations/{tree.city.pk}/")
+    page.get_by_role("link", name="Thêm đơn vị").click()
+    page.get_by_label("Tên").fill("Ban Dân vận Thành ủy")
+    page.get_by_label("Ký hiệu viết tắt").fill("VPTU")  # the office's abbreviation
+    page.get_by_label("Loại").select_option(label="Ban tham mưu")
+    page.get_by_label("Ngày thành lập").fill("01/03/2025")
+    page.get_by_role("button", name="Lưu").click()
+    error = page.locator(".invalid-feedback")
+    assert "đã dùng ký hiệu “VPTU”" in error.inner_text()
+    assert (
+        page.get_by_label("Tên").input_value() == "Ban Dân vận Thành ủy"
+    )  # nothing typed is lost
+
+    page.get_by_label("Ký hiệu viết tắt").fill("BDVTU")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url("**/organizations/*/")
+    assert page.locator("h1").inner_text().startswith("Ban Dân vận Thành ủy")
+    history = page.locator("#history + ol")
+    assert "Tạo tổ chức" in history.inner_text()
+    assert "Hoàng Văn Bình" in history.inner_text()
+    page.screenshot(path=str(SHOTS / "e2e-unit-created.png"), full_page=True)
