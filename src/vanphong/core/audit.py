@@ -66,6 +66,7 @@ def _event_hash(event: AuditEvent) -> str:
         "before": event.before,
         "after": event.after,
         "client_address": event.client_address,
+        "secrecy": event.secrecy,
         "prev_hash": event.prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -108,6 +109,7 @@ def record(
         before=_jsonable(before),
         after=_jsonable(after),
         client_address=_clean_address(client_address.get()),
+        secrecy=int(getattr(target, "secrecy", 0) or 0),
         prev_hash=head.last_hash,
     )
     event.hash = _event_hash(event)

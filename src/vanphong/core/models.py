@@ -306,6 +306,9 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    # The secrecy of the record the event is about: the event itself reveals its
+    # subject, so those not cleared for that level do not see it either.
+    secrecy = models.PositiveSmallIntegerField(_("secrecy"), choices=Secrecy.choices, default=Secrecy.NONE)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

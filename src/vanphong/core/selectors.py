@@ -153,15 +153,19 @@ def members_per_unit(organization: Organization) -> QuerySet[Organization]:
 
 
 def recent_events(person: Person, limit: int = 10) -> QuerySet[AuditEvent]:
-    return visible_to(person, AuditEvent.objects.all(), action=Action.VIEW_AUDIT).select_related("actor")[
-        :limit
-    ]
+    events = visible_to(person, AuditEvent.objects.all(), action=Action.VIEW_AUDIT, secrecy_field="secrecy")
+    return events.select_related("actor")[:limit]
 
 
-def organization_history(organization: Organization) -> QuerySet[AuditEvent]:
+def organization_history(organization: Organization, viewer: Person) -> QuerySet[AuditEvent]:
     """What happened to a unit and in it: its own changes, its terms, the roles given
-    and ended there, the people entered through it (every event names its unit)."""
-    return AuditEvent.objects.filter(organization=organization).select_related("actor").order_by("-id")
+    and ended there, the people entered through it (every event names its unit),
+    less the events about records classified above the viewer's clearance."""
+    return (
+        AuditEvent.objects.filter(organization=organization, secrecy__lte=viewer.clearance)
+        .select_related("actor")
+        .order_by("-id")
+    )
 
 
 def person_history(person: Person) -> QuerySet[AuditEvent]:

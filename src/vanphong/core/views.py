@@ -148,7 +148,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "members_below": selectors.members_in(organization).count(),
         "may_administer": can(person, Action.ADMINISTER, organization),
-        "events": selectors.organization_history(organization)[:50],
+        "events": selectors.organization_history(organization, person)[:50],
     }
     return render(request, "core/organization_detail.html", context)
 
@@ -372,7 +372,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     if not may_anywhere(person, Action.VIEW_AUDIT):
         raise PermissionDenied
-    events = visible_to(person, AuditEvent.objects.all(), action=Action.VIEW_AUDIT).select_related("actor")
+    events = visible_to(
+        person, AuditEvent.objects.all(), action=Action.VIEW_AUDIT, secrecy_field="secrecy"
+    ).select_related("actor")
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action=action)

@@ -114,7 +114,7 @@ def test_a_forged_row_at_the_end_is_detected(busy_office):
     last = _events()[-1]
     _raw(
         "INSERT INTO core_auditevent (at, actor_name, action, target_type, target_id, target_repr, "
-        "prev_hash, hash) VALUES (%s, '', 'person.created', 'core.person', '1', 'Giả', %s, %s)",
+        "secrecy, prev_hash, hash) VALUES (%s, '', 'person.created', 'core.person', '1', 'Giả', 0, %s, %s)",
         [timezone.now(), last.hash, "f" * 64],
     )
     problems = list(audit.verify())

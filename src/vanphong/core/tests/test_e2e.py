@@ -116,9 +116,7 @@ def test_the_chief_of_office_adds_a_unit_after_a_vietnamese_field_error(live_ser
     page.get_by_role("button", name="Lưu").click()
     error = page.locator(".invalid-feedback")
     assert "đã dùng ký hiệu “VPTU”" in error.inner_text()
-    assert (
-        page.get_by_label("Tên").input_value() == "Ban Dân vận Thành ủy"
-    )  # nothing typed is lost
+    assert page.get_by_label("Tên").input_value() == "Ban Dân vận Thành ủy"  # nothing typed is lost
 
     page.get_by_label("Ký hiệu viết tắt").fill("BDVTU")
     page.get_by_role("button", name="Lưu").click()

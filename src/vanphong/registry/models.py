@@ -1,0 +1,142 @@
+"""The document registry (DOMAIN.md §2): registers (sổ), document types, and the
+incoming documents entered in them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vanphong.core.models import Organization, Person, Secrecy
+
+
+class Direction(models.TextChoices):
+    INCOMING = "in", _("Incoming")
+    OUTGOING = "out", _("Outgoing")
+
+
+class Urgency(models.IntegerChoices):
+    """Party documents: Khẩn, Thượng khẩn, Hỏa tốc hẹn giờ (66-QĐ/TW art. 16); the
+    state's plain Hỏa tốc is kept for documents received from state bodies."""
+
+    NORMAL = 0, _("Normal")
+    URGENT = 1, _("Urgent")  # Khẩn
+    VERY_URGENT = 2, _("Very urgent")  # Thượng khẩn
+    FLASH = 3, _("Flash")  # Hỏa tốc
+    FLASH_TIMED = 4, _("Flash, by a set time")  # Hỏa tốc hẹn giờ
+
+
+class DocumentType(models.Model):
+    """A type of document (Nghị quyết, Công văn…) with the abbreviation used in
+    symbols. Data an administrator edits: abbreviations differ between localities."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    abbreviation = models.CharField(_("abbreviation"), max_length=10)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Register(models.Model):
+    """A register book (sổ) of one organization, one direction and one year. Classified
+    documents go in a register of their own. `last_number` is the counter the next
+    number is drawn from, under a row lock."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="registers", verbose_name=_("organization")
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    is_classified = models.BooleanField(_("classified register"), default=False)
+    last_number = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["organization", "-year", "direction", "is_classified"]
+        verbose_name = _("register")
+        verbose_name_plural = _("registers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "direction", "year", "is_classified"], name="register_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.direction == Direction.INCOMING:
+            name = _("Classified incoming register") if self.is_classified else _("Incoming register")
+        else:
+            name = _("Classified outgoing register") if self.is_classified else _("Outgoing register")
+        return f"{name} {self.year}"
+
+
+class IncomingDocument(models.Model):
+    """One entry of an incoming register: the columns of the paper book (DOMAIN.md §2)."""
+
+    register = models.ForeignKey(
+        Register, on_delete=models.PROTECT, related_name="incoming", verbose_name=_("register")
+    )
+    # The register's organization, kept on the row so that permission filters need
+    # no join (`permissions.visible_to(…, organization_field="organization")`).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
+    )
+    number = models.PositiveIntegerField(_("incoming number"))
+    received_on = models.DateField(_("received on"))
+    issuer = models.CharField(_("issuing body"), max_length=200)
+    symbol = models.CharField(_("number and symbol"), max_length=60, blank=True)
+    document_date = models.DateField(_("document date"))
+    document_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("document type")
+    )
+    abstract = models.TextField(_("abstract"))
+    secrecy = models.PositiveSmallIntegerField(_("secrecy"), choices=Secrecy.choices, default=Secrecy.NONE)
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)
+    handler_unit = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receiving unit"),
+    )
+    handler_person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receiving person"),
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    registered_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("registered by")
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["-received_on", "-number"]
+        verbose_name = _("incoming document")
+        verbose_name_plural = _("incoming documents")
+        constraints = [
+            models.UniqueConstraint(fields=["register", "number"], name="incoming_number_unique"),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(deadline__gte=models.F("received_on")),
+                name="incoming_deadline_after_receipt",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-received_on", "-number"]),
+            models.Index(fields=["issuer", "symbol", "document_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.symbol or self.document_type}"
