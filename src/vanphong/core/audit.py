@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import hashlib
+import importlib
 import ipaddress
 import json
 from collections.abc import Generator
@@ -186,3 +188,33 @@ def verify_all() -> tuple[int, list[ChainProblem]]:
             problems.append(next(walk))
         except StopIteration as done:
             return done.value, problems
+
+
+@functools.cache
+def _declared(name: str) -> dict[str, Any]:
+    """`name` (a dict) merged from the `services` module of every vanphong app: each
+    app declares the labels and pages of its own events, and core imports none of
+    them directly (no import cycles between apps)."""
+    from django.apps import apps
+
+    merged: dict[str, Any] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("vanphong."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.services")
+        except ModuleNotFoundError:
+            continue
+        merged.update(getattr(module, name, {}))
+    return merged
+
+
+def event_label(action: str) -> str:
+    """The translated name of an event type, e.g. "Organization moved"."""
+    return str(_declared("AUDIT_LABELS").get(action, action))
+
+
+def target_page(target_type: str) -> str | None:
+    """The URL name of the page showing one record of `target_type` by its id."""
+    page: str | None = _declared("AUDIT_TARGET_PAGES").get(target_type)
+    return page

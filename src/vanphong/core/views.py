@@ -6,7 +6,6 @@ redirect. Service errors come back as field messages on the same form.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -16,11 +15,11 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,54 +38,9 @@ from vanphong.core.forms import (
 )
 from vanphong.core.models import AuditEvent, Membership, Organization, Person, Secrecy
 from vanphong.core.permissions import Action, can, may_anywhere, visible_to
+from vanphong.core.web import get_checked, is_htmx, person_of, submit
 
 PAGE_SIZE = 50
-
-
-def _person(request: HttpRequest) -> Person:
-    user = request.user
-    assert isinstance(user, Person)
-    return user
-
-
-def _get_checked(request: HttpRequest, queryset: QuerySet[Any], pk: int, action: Action) -> Any:
-    """The object if the person may do `action` to it: 404 when they may not even see
-    it (so its existence does not leak), 403 when they may see but not act."""
-    person = _person(request)
-    obj = get_object_or_404(visible_to(person, queryset), pk=pk)
-    if action is not Action.VIEW and not can(person, action, obj):
-        raise PermissionDenied
-    return obj
-
-
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _submit(
-    request: HttpRequest,
-    form: forms.Form,
-    save: Callable[[dict[str, Any]], Any],
-    *,
-    success: str,
-    then: Callable[[Any], HttpResponse],
-) -> HttpResponse | None:
-    """For a valid POST, run the service and answer with `then(result)`; otherwise
-    (a GET, invalid input, or the service's refusal attached to the form's fields)
-    None, and the caller shows the form again with nothing saved."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = save(form.cleaned_data)
-    except ValidationError as error:
-        _attach(form, error)
-        return None
-    messages.success(request, success)
-    return then(result)
 
 
 def _administrable(person: Person) -> QuerySet[Organization]:
@@ -95,16 +49,12 @@ def _administrable(person: Person) -> QuerySet[Organization]:
     ).order_by("path")
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 # --- Home --------------------------------------------------------------------------------
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    board = selectors.dashboard_for(_person(request))
+    board = selectors.dashboard_for(person_of(request))
     return render(request, "core/dashboard.html", {"board": board})
 
 
@@ -113,7 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     query = request.GET.get("q", "").strip()
     context: dict[str, Any] = {"query": query}
     if query:
@@ -122,14 +72,14 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         )
     else:
         context["tops"] = selectors.top_organizations(person)
-    template = "core/_organization_results.html" if _is_htmx(request) else "core/organization_list.html"
+    template = "core/_organization_results.html" if is_htmx(request) else "core/organization_list.html"
     return render(request, template, context)
 
 
 @login_required
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
-    organization = _get_checked(request, Organization.objects.select_related("kind"), pk, Action.VIEW)
+    person = person_of(request)
+    organization = get_checked(request, Organization.objects.select_related("kind"), pk, Action.VIEW)
     ancestors = list(Organization.objects.get_ancestors(organization))
     # A member of a cell sees the way up the tree but may not open the units above.
     openable = set(
@@ -155,12 +105,12 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
-    parent = _get_checked(request, Organization.objects.all(), parent_pk, Action.ADMINISTER)
+    parent = get_checked(request, Organization.objects.all(), parent_pk, Action.ADMINISTER)
     form = OrganizationForm(request.POST or None)
-    done = _submit(
+    done = submit(
         request,
         form,
-        lambda data: services.organization_create(actor=_person(request), parent=parent, **data),
+        lambda data: services.organization_create(actor=person_of(request), parent=parent, **data),
         success=_("Organization created."),
         then=lambda unit: redirect("organization_detail", pk=unit.pk),
     )
@@ -169,13 +119,15 @@ def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
 
 @login_required
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
+    organization = get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
     initial = {f: getattr(organization, f) for f in ("name", "abbreviation", "kind", "opened_on")}
     form = OrganizationForm(request.POST or None, initial=initial)
-    done = _submit(
+    done = submit(
         request,
         form,
-        lambda data: services.organization_update(actor=_person(request), organization=organization, **data),
+        lambda data: services.organization_update(
+            actor=person_of(request), organization=organization, **data
+        ),
         success=_("Changes saved."),
         then=lambda unit: redirect("organization_detail", pk=unit.pk),
     )
@@ -186,11 +138,11 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
-    organization = _get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
+    person = person_of(request)
+    organization = get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
     parents = _administrable(person).exclude(path__startswith=organization.path)
     form = OrganizationMoveForm(request.POST or None, parents=parents)
-    done = _submit(
+    done = submit(
         request,
         form,
         lambda data: services.organization_move(actor=person, organization=organization, **data),
@@ -202,12 +154,12 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organization_close(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
+    organization = get_checked(request, Organization.objects.all(), pk, Action.ADMINISTER)
     form = OrganizationCloseForm(request.POST or None)
-    done = _submit(
+    done = submit(
         request,
         form,
-        lambda data: services.organization_close(actor=_person(request), organization=organization, **data),
+        lambda data: services.organization_close(actor=person_of(request), organization=organization, **data),
         success=_("Organization closed. Its history is kept."),
         then=lambda unit: redirect("organization_detail", pk=unit.pk),
     )
@@ -218,12 +170,12 @@ def organization_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def term_add(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _get_checked(request, Organization.objects.select_related("kind"), pk, Action.ADMINISTER)
+    organization = get_checked(request, Organization.objects.select_related("kind"), pk, Action.ADMINISTER)
     form = TermForm(request.POST or None)
-    done = _submit(
+    done = submit(
         request,
         form,
-        lambda data: services.term_add(actor=_person(request), organization=organization, **data),
+        lambda data: services.term_add(actor=person_of(request), organization=organization, **data),
         success=_("Term added."),
         then=lambda term: redirect("organization_detail", pk=organization.pk),
     )
@@ -248,22 +200,22 @@ def _organization_action(
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     query = request.GET.get("q", "").strip()
     page = Paginator(selectors.search_people(person, query), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "may_create": _administrable(person).exists()}
-    template = "core/_person_results.html" if _is_htmx(request) else "core/person_list.html"
+    template = "core/_person_results.html" if is_htmx(request) else "core/person_list.html"
     return render(request, template, context)
 
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     organizations = _administrable(person)
     if not organizations.exists():
         raise PermissionDenied
     form = PersonCreateForm(request.POST or None, organizations=organizations)
-    done = _submit(
+    done = submit(
         request,
         form,
         lambda data: services.person_create(actor=person, **data),
@@ -275,8 +227,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _person(request)
-    subject = _get_checked(request, Person.objects.all(), pk, Action.VIEW)
+    viewer = person_of(request)
+    subject = get_checked(request, Person.objects.all(), pk, Action.VIEW)
     memberships = subject.memberships.select_related("organization__kind").order_by("-started_on")
     may_administer = can(viewer, Action.ADMINISTER, subject)
     context = {
@@ -291,13 +243,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    subject = _get_checked(request, Person.objects.all(), pk, Action.ADMINISTER)
+    subject = get_checked(request, Person.objects.all(), pk, Action.ADMINISTER)
     fields = ("full_name", "given_name", "gender", "birth_date", "joined_party_on", "email", "phone")
     form = PersonForm(request.POST or None, initial={f: getattr(subject, f) for f in fields})
-    done = _submit(
+    done = submit(
         request,
         form,
-        lambda data: services.person_update(actor=_person(request), person=subject, **data),
+        lambda data: services.person_update(actor=person_of(request), person=subject, **data),
         success=_("Changes saved."),
         then=lambda person: redirect("person_detail", pk=person.pk),
     )
@@ -306,13 +258,13 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_clearance(request: HttpRequest, pk: int) -> HttpResponse:
-    subject = _get_checked(request, Person.objects.all(), pk, Action.ADMINISTER)
+    subject = get_checked(request, Person.objects.all(), pk, Action.ADMINISTER)
     form = ClearanceForm(request.POST or None, initial={"clearance": subject.clearance})
-    done = _submit(
+    done = submit(
         request,
         form,
         lambda data: services.person_set_clearance(
-            actor=_person(request), person=subject, clearance=Secrecy(data["clearance"])
+            actor=person_of(request), person=subject, clearance=Secrecy(data["clearance"])
         ),
         success=_("Clearance changed."),
         then=lambda person: redirect("person_detail", pk=person.pk),
@@ -322,8 +274,8 @@ def person_clearance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _person(request)
-    subject = _get_checked(request, Person.objects.all(), pk, Action.VIEW)
+    actor = person_of(request)
+    subject = get_checked(request, Person.objects.all(), pk, Action.VIEW)
     organizations = _administrable(actor)
     if not organizations.exists():
         raise PermissionDenied
@@ -332,7 +284,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         organizations=organizations,
         initial={"organization": request.GET.get("organization")},
     )
-    done = _submit(
+    done = submit(
         request,
         form,
         lambda data: services.membership_add(actor=actor, person=subject, **data),
@@ -344,14 +296,14 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _get_checked(
+    membership = get_checked(
         request, Membership.objects.select_related("person", "organization__kind"), pk, Action.ADMINISTER
     )
     form = MembershipEndForm(request.POST or None)
-    done = _submit(
+    done = submit(
         request,
         form,
-        lambda data: services.membership_end(actor=_person(request), membership=membership, **data),
+        lambda data: services.membership_end(actor=person_of(request), membership=membership, **data),
         success=_("Role ended."),
         then=lambda ended: redirect("person_detail", pk=ended.person_id),
     )
@@ -369,7 +321,7 @@ def _person_action(request: HttpRequest, form: forms.Form, subject: Person, titl
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     if not may_anywhere(person, Action.VIEW_AUDIT):
         raise PermissionDenied
     events = visible_to(
@@ -422,7 +374,7 @@ def _attempts_left(request: HttpRequest, username: str) -> int | None:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
-        services.sign_out_record(person=_person(request))
+        services.sign_out_record(person=person_of(request))
     return auth_views.LogoutView.as_view()(request)
 
 
@@ -430,7 +382,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
 
     def form_valid(self, form: Any) -> HttpResponse:
-        person = _person(self.request)
+        person = person_of(self.request)
         services.password_change(actor=person, person=person, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(self.request, person)
         messages.success(self.request, _("Your password has been changed."))

@@ -22,8 +22,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vanphong.core import audit
 from vanphong.core.models import AuditEvent, Organization, Person, Role
-from vanphong.core.services import AUDIT_LABELS
 
 register = template.Library()
 
@@ -68,7 +68,7 @@ def styled(field: forms.BoundField) -> SafeString:
 
 @register.filter
 def audit_label(action: str) -> str:
-    return str(AUDIT_LABELS.get(action, action))
+    return audit.event_label(action)
 
 
 # --- What an event changed ------------------------------------------------------------------
@@ -295,6 +295,8 @@ def audit_target_url(event: AuditEvent) -> str:
         name, target = "person_detail", next((s["person"] for s in snapshots if s.get("person")), None)
     elif event.target_type == "core.congressterm":
         name, target = "organization_detail", event.organization_id
+    elif page := audit.target_page(event.target_type):
+        name, target = page, event.target_id
     else:
         return ""
     try:

@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from vanphong.registry.models import DocumentType
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin[DocumentType]):
+    list_display = ["name", "abbreviation", "code", "order"]
+    list_editable = ["abbreviation", "order"]

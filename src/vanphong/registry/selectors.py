@@ -1,0 +1,65 @@
+"""Reads of the registry, cut down by the permission module."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from vanphong.core.models import Organization, Person
+from vanphong.core.permissions import Action, visible_to
+from vanphong.core.vietnamese import fold
+from vanphong.registry.models import DocumentType, IncomingDocument
+
+
+def incoming_visible_to(person: Person) -> QuerySet[IncomingDocument]:
+    """Incoming documents `person` may see: their committees' registers, and nothing
+    classified above their clearance: not in lists, counts or search."""
+    return visible_to(
+        person,
+        IncomingDocument.objects.all(),
+        organization_field="organization",
+        secrecy_field="secrecy",
+        action=Action.VIEW,
+    )
+
+
+def incoming_duplicates(
+    person: Person, *, organization: Organization, issuer: str, symbol: str, document_date: dt.date
+) -> QuerySet[IncomingDocument]:
+    """Entries of the same issuer, symbol and date already registered: the clerk is
+    warned before entering the same document twice."""
+    if not symbol.strip():
+        return IncomingDocument.objects.none()
+    return incoming_visible_to(person).filter(
+        organization=organization,
+        issuer__iexact=" ".join(issuer.split()),
+        symbol__iexact=symbol.strip(),
+        document_date=document_date,
+    )
+
+
+@dataclass(frozen=True)
+class IncomingFilters:
+    query: str = ""
+    document_type: DocumentType | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    classified: bool | None = None
+
+
+def incoming_list(person: Person, filters: IncomingFilters) -> QuerySet[IncomingDocument]:
+    documents = incoming_visible_to(person).select_related("document_type", "register", "handler_unit")
+    folded = fold(filters.query)
+    for word in folded.split():
+        documents = documents.filter(Q(search_text__contains=word))
+    if filters.document_type is not None:
+        documents = documents.filter(document_type=filters.document_type)
+    if filters.received_from is not None:
+        documents = documents.filter(received_on__gte=filters.received_from)
+    if filters.received_to is not None:
+        documents = documents.filter(received_on__lte=filters.received_to)
+    if filters.classified is not None:
+        documents = documents.filter(register__is_classified=filters.classified)
+    return documents.order_by("-received_on", "-number")
