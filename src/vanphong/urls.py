@@ -50,5 +50,6 @@ urlpatterns = [
     path("people/<int:pk>/roles/add/", views.membership_add, name="membership_add"),
     path("roles/<int:pk>/end/", views.membership_end, name="membership_end"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("registry/", include("vanphong.registry.urls")),
     path("admin/", admin.site.urls),
 ]

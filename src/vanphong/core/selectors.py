@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -33,10 +36,28 @@ def navigation_for(person: Person) -> list[NavItem]:
         NavItem(str(_("Organizations")), reverse("organization_list"), "organizations"),
         NavItem(str(_("People")), reverse("person_list"), "people"),
     ]
+    items.extend(_module_items(person))
     if may_anywhere(person, Action.VIEW_AUDIT):
         items.append(NavItem(str(_("Audit log")), reverse("audit_log"), "audit"))
     if person.is_superuser:
         items.append(NavItem(str(_("Administration")), reverse("admin:index"), "admin"))
+    return items
+
+
+def _module_items(person: Person) -> list[NavItem]:
+    """Menu entries of the other apps: each may declare `navigation(person)` in its
+    selectors module (core imports none of them directly)."""
+    items: list[NavItem] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("vanphong.") or config.name == "vanphong.core":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.selectors")
+        except ModuleNotFoundError:
+            continue
+        declared = getattr(module, "navigation", None)
+        if declared is not None:
+            items.extend(NavItem(label, url, name) for label, url, name in declared(person))
     return items
 
 
@@ -178,6 +199,17 @@ def person_history(person: Person) -> QuerySet[AuditEvent]:
             | Q(target_type="core.membership", target_id__in=roles)
         )
         .exclude(action__startswith="auth.")
+        .select_related("actor")
+        .order_by("-id")
+    )
+
+
+def record_history(record: Any, viewer: Person) -> QuerySet[AuditEvent]:
+    """The events about one record (a document, a slip…), for its page. The caller
+    has already checked the viewer may see the record itself."""
+    return (
+        AuditEvent.objects.for_target(record)
+        .filter(secrecy__lte=viewer.clearance)
         .select_related("actor")
         .order_by("-id")
     )

@@ -9,6 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.models import Organization, Person, Secrecy
+from vanphong.core.vietnamese import fold
+
+
+def duplicate_key(issuer: str, symbol: str) -> str:
+    """Issuer and symbol as compared for duplicates: "Ban Tổ chức Trung ương" and
+    "BAN TỔ CHỨC TRUNG ƯƠNG", "12-CV/BTCTW" and "12 - cv/btctw" are the same."""
+    return f"{fold(issuer)}|{''.join(fold(symbol).split())}"
 
 
 class Direction(models.TextChoices):
@@ -121,6 +128,9 @@ class IncomingDocument(models.Model):
     )
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
     search_text = models.TextField(editable=False, default="")
+    # Issuer and symbol folded (case, accents, spaces): what makes two entries "the
+    # same document". SQLite's case-insensitive match folds ASCII only.
+    duplicate_key = models.CharField(max_length=300, editable=False, default="")
 
     class Meta:
         ordering = ["-received_on", "-number"]
@@ -135,7 +145,7 @@ class IncomingDocument(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "-received_on", "-number"]),
-            models.Index(fields=["issuer", "symbol", "document_date"]),
+            models.Index(fields=["organization", "duplicate_key", "document_date"]),
         ]
 
     def __str__(self) -> str:

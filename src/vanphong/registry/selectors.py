@@ -6,11 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, visible_to
 from vanphong.core.vietnamese import fold
-from vanphong.registry.models import DocumentType, IncomingDocument
+from vanphong.registry.models import DocumentType, IncomingDocument, duplicate_key
+
+
+def navigation(person: Person) -> list[tuple[str, str, str]]:
+    """The registry's entries in the main menu: (label, url, name)."""
+    return [(str(_("Incoming documents")), reverse("incoming_list"), "incoming")]
 
 
 def incoming_visible_to(person: Person) -> QuerySet[IncomingDocument]:
@@ -34,8 +41,7 @@ def incoming_duplicates(
         return IncomingDocument.objects.none()
     return incoming_visible_to(person).filter(
         organization=organization,
-        issuer__iexact=" ".join(issuer.split()),
-        symbol__iexact=symbol.strip(),
+        duplicate_key=duplicate_key(issuer, symbol),
         document_date=document_date,
     )
 

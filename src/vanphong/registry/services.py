@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy
 from vanphong.core import audit
 from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.core.vietnamese import fold
-from vanphong.registry.models import Direction, DocumentType, IncomingDocument, Register, Urgency
+from vanphong.registry.models import (
+    Direction,
+    DocumentType,
+    IncomingDocument,
+    Register,
+    Urgency,
+    duplicate_key,
+)
 
 INCOMING_FIELDS = [
     "register",
@@ -144,6 +151,7 @@ def incoming_register(
         note=note.strip(),
         registered_by=actor,
         search_text=fold(f"{symbol} {issuer} {abstract}"),
+        duplicate_key=duplicate_key(issuer, symbol),
     )
     audit.record(
         actor=actor,

@@ -1,0 +1,122 @@
+"""Pages of the registry: the incoming register, registering a document, one entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from vanphong.core import selectors as core_selectors
+from vanphong.core.models import Organization
+from vanphong.core.permissions import Action, visible_to
+from vanphong.core.web import get_checked, is_htmx, person_of, submit
+from vanphong.registry import selectors, services
+from vanphong.registry.forms import IncomingFilterForm, IncomingForm
+from vanphong.registry.models import IncomingDocument
+
+PAGE_SIZE = 50
+
+
+def _registering_committees(request: HttpRequest) -> QuerySet[Organization]:
+    """The committees whose registers this person keeps (a văn thư acts for the
+    committee its office serves)."""
+    person = person_of(request)
+    return visible_to(
+        person,
+        Organization.objects.filter(kind__is_committee=True, closed_on__isnull=True),
+        action=Action.REGISTER,
+    ).order_by("path")
+
+
+@login_required
+def incoming_list(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    form = IncomingFilterForm(request.GET or None)
+    filters = selectors.IncomingFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.IncomingFilters(
+            query=data["q"] or "",
+            document_type=data["document_type"],
+            received_from=data["received_from"],
+            received_to=data["received_to"],
+        )
+    page = Paginator(selectors.incoming_list(person, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "may_register": _registering_committees(request).exists(),
+        "querystring": _querystring_without_page(request),
+    }
+    template = "registry/_incoming_results.html" if is_htmx(request) else "registry/incoming_list.html"
+    return render(request, template, context)
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def incoming_create(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    committee = _registering_committees(request).first()
+    if committee is None:
+        raise PermissionDenied
+    units = core_selectors.subtree(committee).select_related("kind").order_by("path")
+    form = IncomingForm(request.POST or None, clerk=person, units=units)
+    duplicates: list[IncomingDocument] = []
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["confirm_duplicate"]:
+        data = form.cleaned_data
+        duplicates = list(
+            selectors.incoming_duplicates(
+                person,
+                organization=committee,
+                issuer=data["issuer"],
+                symbol=data["symbol"],
+                document_date=data["document_date"],
+            )
+        )
+    if duplicates:
+        # Shown before anything is saved: the clerk confirms or goes to the entry.
+        return render(
+            request,
+            "registry/incoming_form.html",
+            {"form": form, "committee": committee, "duplicates": duplicates},
+        )
+
+    def register(data: dict[str, Any]) -> IncomingDocument:
+        data = {key: value for key, value in data.items() if key != "confirm_duplicate"}
+        return services.incoming_register(actor=person, organization=committee, **data)
+
+    done = submit(
+        request,
+        form,
+        register,
+        success=_("Registered."),
+        then=lambda document: redirect("incoming_detail", pk=document.pk),
+    )
+    return done or render(request, "registry/incoming_form.html", {"form": form, "committee": committee})
+
+
+@login_required
+def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_of(request)
+    document = get_checked(
+        request,
+        IncomingDocument.objects.select_related(
+            "register", "document_type", "handler_unit", "handler_person", "registered_by", "organization"
+        ),
+        pk,
+        Action.VIEW,
+        secrecy_field="secrecy",
+    )
+    events = core_selectors.record_history(document, person)
+    return render(request, "registry/incoming_detail.html", {"document": document, "events": events})
