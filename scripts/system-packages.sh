@@ -11,7 +11,8 @@ set -euo pipefail
 purpose="${1:-demo}"
 
 # gettext is not needed for the demo: the compiled .mo files are committed.
-demo=(tesseract-ocr tesseract-ocr-vie ghostscript fonts-liberation)
+# libpango: WeasyPrint renders the printed registers (PDF) with it.
+demo=(tesseract-ocr tesseract-ocr-vie ghostscript fonts-liberation libpango-1.0-0 libpangoft2-1.0-0)
 test=("${demo[@]}" chromium fonts-dejavu-core)
 ci=("${test[@]}" postgresql)
 
