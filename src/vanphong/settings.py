@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "vanphong.core",
     "vanphong.registry",
+    "vanphong.handling",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,38 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Source maps are for developers' tools, not worth compressing on every
+# collectstatic (brotli at its highest level takes seconds on them).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "tbz",
+    "xz",
+    "br",
+    "swf",
+    "flv",
+    "woff",
+    "woff2",
+    "3gp",
+    "3gpp",
+    "asf",
+    "avi",
+    "m4v",
+    "mov",
+    "mp4",
+    "mpeg",
+    "mpg",
+    "webm",
+    "wmv",
+    "map",
+]
 
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_BACKEND = envstr("VANPHONG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -186,6 +219,8 @@ EMAIL_HOST_USER = envstr("VANPHONG_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = envsecret("VANPHONG_EMAIL_PASSWORD", "") or ""
 EMAIL_USE_TLS = envbool("VANPHONG_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("VANPHONG_FROM_EMAIL", "vanphong@localhost")
+# The address users open the office at, for links in e-mails (e.g. https://vanphong.tu.vn).
+SITE_URL = envstr("VANPHONG_SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

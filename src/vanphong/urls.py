@@ -51,5 +51,6 @@ urlpatterns = [
     path("roles/<int:pk>/end/", views.membership_end, name="membership_end"),
     path("audit/", views.audit_log, name="audit_log"),
     path("registry/", include("vanphong.registry.urls")),
+    path("handling/", include("vanphong.handling.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,10 +11,13 @@ Nothing here is a real city, unit or person.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -1346,6 +1349,7 @@ def demo_counts(city: Organization) -> dict[str, int]:
 COUNT_LABELS = {
     "organizations": "Tổ chức (kể cả đã sáp nhập)",
     "closed_organizations": "Tổ chức đã sáp nhập, giải thể",
+    "incoming_documents": "Văn bản đến đã vào sổ",
     "grassroots": "Tổ chức cơ sở đảng",
     "bloc_grassroots": "Tổ chức cơ sở đảng trực thuộc Đảng ủy Khối",
     "bloc_members": "Đảng viên Đảng bộ Khối",
@@ -1362,7 +1366,11 @@ def load_demo(*, out: Out) -> DemoResult:
     city = find_demo()
     if city is not None:
         out("Dữ liệu mẫu đã có; không tạo thêm.")
-        return DemoResult(created=False, logins=demo_logins(), counts=demo_counts(city))
+        counts = demo_counts(city)
+        with transaction.atomic():
+            for app_demo in _app_demos():
+                counts.update(app_demo.load_demo(city=city, out=out))
+        return DemoResult(created=False, logins=demo_logins(), counts=counts)
     taken = sorted(
         Person.objects.filter(username__in=[spec.username for spec in LOGINS if spec.home]).values_list(
             "username", flat=True
@@ -1379,6 +1387,23 @@ def load_demo(*, out: Out) -> DemoResult:
         builder.secretaries()
         builder.merge()
         builder.admin()
-    city = find_demo()
-    assert city is not None
-    return DemoResult(created=True, logins=demo_logins(), counts=demo_counts(city))
+        city = find_demo()
+        assert city is not None
+        counts = demo_counts(city)
+        for app_demo in _app_demos():
+            counts.update(app_demo.load_demo(city=city, out=out))
+    return DemoResult(created=True, logins=demo_logins(), counts=counts)
+
+
+def _app_demos() -> list[Any]:
+    """The `demo` module of every other vanphong app, in INSTALLED_APPS order: each
+    adds its own records to the city (core imports none of them directly). Each
+    `load_demo(city=…, out=…)` writes only what is missing and returns its counts."""
+    modules = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("vanphong.") and config.name != "vanphong.core":
+            try:
+                modules.append(importlib.import_module(f"{config.name}.demo"))
+            except ModuleNotFoundError:
+                continue
+    return modules

@@ -38,6 +38,11 @@ EXTRA_LABELS = {
     "memberships_ended": gettext_lazy("Roles ended"),
     "count": gettext_lazy("Number of people"),
     "usernames": gettext_lazy("Usernames"),
+    # Transfer slips (handling): the people and units on a slip, and a progress note.
+    "sent_to": gettext_lazy("Sent to"),
+    "co_units": gettext_lazy("Co-handling units"),
+    "co_persons": gettext_lazy("Co-handling persons"),
+    "progress": gettext_lazy("Progress note"),
 }
 # Shown through another key (`parent_name` is how `parent` reads at the time of a move).
 HIDDEN_KEYS = {"parent_name"}

@@ -1,0 +1,343 @@
+"""Handling incoming documents: the only place that changes transfer slips.
+
+A slip goes SENT (the office forwards the document to leaders) → DIRECTED (one of
+them gives the instruction, the handler and a deadline) → DONE (a handler completes
+it), with progress notes on the way. Each step writes one audit event on the slip,
+and tells the next people in the app and, once committed, by e-mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vanphong.core import audit
+from vanphong.core.models import Membership, Organization, Person, Role, Secrecy
+from vanphong.core.permissions import Action, can
+from vanphong.handling import selectors
+from vanphong.handling.models import Notification, SlipProgress, SlipState, TransferSlip
+from vanphong.registry.models import IncomingDocument
+
+DIRECTION_FIELDS = ["state", "instruction", "lead_unit", "lead_person", "deadline"]
+
+
+class AuditAction:
+    SLIP_SENT = "slip.sent"
+    SLIP_DIRECTED = "slip.directed"
+    SLIP_PROGRESS = "slip.progress"
+    SLIP_COMPLETED = "slip.completed"
+
+
+AUDIT_LABELS = {
+    AuditAction.SLIP_SENT: gettext_lazy("Sent to leaders"),
+    AuditAction.SLIP_DIRECTED: gettext_lazy("Directed"),
+    AuditAction.SLIP_PROGRESS: gettext_lazy("Progress recorded"),
+    AuditAction.SLIP_COMPLETED: gettext_lazy("Handling completed"),
+}
+AUDIT_TARGET_PAGES = {"handling.transferslip": "slip_detail"}
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+def notify(*, recipient: Person, text: str, url: str) -> Notification:
+    """Tell `recipient` in the app, and by e-mail once the caller's transaction has
+    committed (no mail about a change that rolled back). Call inside the service."""
+    notification = Notification.objects.create(recipient=recipient, text=text[:300], url=url)
+    if recipient.email:
+        address, link = recipient.email, f"{settings.SITE_URL}{url}"
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"[vanphong] {Truncator(text).chars(120)}",
+                message=f"{text}\n\n{link}\n",
+                from_email=None,
+                recipient_list=[address],
+                fail_silently=True,
+            )
+        )
+    return notification
+
+
+def _describe(slip: TransferSlip) -> str:
+    """The document as a notification names it. A classified document's abstract and
+    symbol never leave the app: an e-mail may cross the Internet."""
+    document = slip.document
+    if slip.secrecy > Secrecy.NONE:
+        return _("incoming No. %(number)s (%(secrecy)s)") % {
+            "number": document.number,
+            "secrecy": Secrecy(slip.secrecy).label,
+        }
+    return _("incoming No. %(number)s, %(symbol)s: %(abstract)s") % {
+        "number": document.number,
+        "symbol": document.symbol or document.issuer,
+        "abstract": Truncator(document.abstract).chars(120),
+    }
+
+
+def _tell(
+    people: Iterable[Person | None], *, actor: Person | None, slip: TransferSlip, message: Promise
+) -> None:
+    """Notify each of `people` once (not the actor), in the office's language: the
+    text is stored, whoever reads it."""
+    url = reverse("slip_detail", args=[slip.pk])
+    seen: set[int] = set()
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message) % {"document": _describe(slip)}
+        for person in people:
+            if person is None or person.pk in seen or (actor is not None and person.pk == actor.pk):
+                continue
+            seen.add(person.pk)
+            notify(recipient=person, text=text, url=url)
+
+
+# --- The slip's steps -----------------------------------------------------------------------------
+
+
+def _locked(slip: TransferSlip) -> TransferSlip:
+    # Two leaders may direct, or two handlers complete, the same slip at once: the
+    # row lock makes the second see the first's state and be refused.
+    return TransferSlip.objects.select_for_update().select_related("document", "organization").get(pk=slip.pk)
+
+
+def _names(people: Iterable[Person | Organization]) -> list[str]:
+    return [p.full_name if isinstance(p, Person) else p.name for p in people]
+
+
+@transaction.atomic
+def slip_send(
+    *, actor: Person, document: IncomingDocument, leaders: Iterable[Person], note: str = ""
+) -> TransferSlip:
+    """Forward `document` to `leaders` for their direction. The actor is the office
+    that registered it; each leader must direct the work of the document's committee
+    and be cleared for its secrecy."""
+    if not selectors.may_send(actor, document):
+        raise PermissionDenied(_("Only the office that registered the document forwards it."))
+    chosen = list({leader.pk: leader for leader in leaders}.values())
+    note = note.strip()
+    errors: list[str] = []
+    if not chosen:
+        errors.append(_("Choose at least one leader."))
+    for leader in chosen:
+        if leader.clearance < document.secrecy:
+            errors.append(
+                _("%(name)s is not cleared for this document's secrecy level.") % {"name": leader.full_name}
+            )
+        elif not can(leader, Action.DIRECT, document.organization):
+            errors.append(
+                _("%(name)s does not direct the work of this committee.") % {"name": leader.full_name}
+            )
+    if errors:
+        raise ValidationError({"leaders": errors})
+    slip = TransferSlip.objects.create(
+        document=document,
+        organization=document.organization,
+        secrecy=document.secrecy,
+        state=SlipState.SENT,
+        sent_by=actor,
+        sent_at=timezone.now(),
+        note=note,
+    )
+    slip.sent_to.set(chosen)
+    audit.record(
+        actor=actor,
+        action=AuditAction.SLIP_SENT,
+        target=slip,
+        after={**audit.snapshot(slip, ["document", "state", "note"]), "sent_to": _names(chosen)},
+    )
+    _tell(chosen, actor=actor, slip=slip, message=gettext_lazy("Awaiting your direction: %(document)s"))
+    return slip
+
+
+def _in_committee(slip: TransferSlip, unit: Organization) -> bool:
+    return unit.closed_on is None and unit.path.startswith(slip.organization.path)
+
+
+def _may_handle_for(slip: TransferSlip, person: Person) -> bool:
+    """A handler the leader may name: holding a role in the committee's subtree
+    today, and cleared for the slip."""
+    return (
+        person.is_active
+        and person.clearance >= slip.secrecy
+        and Membership.objects.current()
+        .filter(person=person, organization__path__startswith=slip.organization.path)
+        .exists()
+    )
+
+
+def _check_direction(
+    slip: TransferSlip,
+    *,
+    instruction: str,
+    lead_unit: Organization | None,
+    lead_person: Person | None,
+    co_units: list[Organization],
+    co_persons: list[Person],
+    deadline: dt.date | None,
+) -> None:
+    errors: dict[str, str] = {}
+    if not instruction:
+        errors["instruction"] = _("Write the instruction (ý kiến chỉ đạo).")
+    if lead_unit is None and lead_person is None:
+        errors["lead_unit"] = _("Choose the unit or the person who leads the handling.")
+    if lead_unit is not None and not _in_committee(slip, lead_unit):
+        errors["lead_unit"] = _("Choose an open unit of this committee.")
+    if any(not _in_committee(slip, unit) for unit in co_units):
+        errors["co_units"] = _("Choose open units of this committee.")
+    elif lead_unit is not None and lead_unit in co_units:
+        errors["co_units"] = _("The lead unit is not also a co-handling unit.")
+    if lead_person is not None and not _may_handle_for(slip, lead_person):
+        errors["lead_person"] = _("Choose someone of this committee who is cleared for the document.")
+    if any(not _may_handle_for(slip, person) for person in co_persons):
+        errors["co_persons"] = _("Choose people of this committee who are cleared for the document.")
+    if deadline is not None and deadline < timezone.localdate():
+        errors["deadline"] = _("The deadline cannot be in the past.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _unit_heads(unit: Organization | None, secrecy: int) -> list[Person]:
+    """Who is told when a unit is named: its role holders other than plain members
+    (its heads), or everyone in it when it has none; only those cleared."""
+    if unit is None:
+        return []
+    current = Membership.objects.current().filter(organization=unit, person__clearance__gte=secrecy)
+    heads = current.exclude(role=Role.MEMBER)
+    chosen = heads if heads.exists() else current
+    return [m.person for m in chosen.select_related("person").order_by("person__sort_key")]
+
+
+@transaction.atomic
+def slip_direct(
+    *,
+    actor: Person,
+    slip: TransferSlip,
+    instruction: str,
+    lead_unit: Organization | None = None,
+    lead_person: Person | None = None,
+    co_units: Iterable[Organization] = (),
+    co_persons: Iterable[Person] = (),
+    deadline: dt.date | None = None,
+) -> TransferSlip:
+    """The leader's decision: the instruction, who leads the handling (a unit of the
+    committee, a person, or both), who helps, and by when. Only a leader the slip
+    was sent to, while it awaits direction."""
+    slip = _locked(slip)
+    if not (can(actor, Action.DIRECT, slip) and slip.sent_to.filter(pk=actor.pk).exists()):
+        raise PermissionDenied(_("Only a leader this slip was sent to directs it."))
+    if slip.state != SlipState.SENT:
+        raise ValidationError(_("This slip has already been directed."))
+    instruction = instruction.strip()
+    units, persons = list(co_units), list(co_persons)
+    _check_direction(
+        slip,
+        instruction=instruction,
+        lead_unit=lead_unit,
+        lead_person=lead_person,
+        co_units=units,
+        co_persons=persons,
+        deadline=deadline,
+    )
+    before = audit.snapshot(slip, DIRECTION_FIELDS)
+    slip.instruction = instruction
+    slip.lead_unit = lead_unit
+    slip.lead_person = lead_person
+    slip.deadline = deadline
+    slip.state = SlipState.DIRECTED
+    slip.directed_by = actor
+    slip.directed_at = timezone.now()
+    slip.save(
+        update_fields=[*DIRECTION_FIELDS, "directed_by", "directed_at"],
+    )
+    slip.co_units.set(units)
+    slip.co_persons.set(persons)
+    after = audit.snapshot(slip, DIRECTION_FIELDS)
+    if units:
+        after["co_units"] = _names(units)
+    if persons:
+        after["co_persons"] = _names(persons)
+    audit.record(actor=actor, action=AuditAction.SLIP_DIRECTED, target=slip, before=before, after=after)
+    handlers = [lead_person] if lead_person is not None else _unit_heads(lead_unit, slip.secrecy)
+    _tell(
+        [*handlers, *persons],
+        actor=actor,
+        slip=slip,
+        message=gettext_lazy("To handle: %(document)s"),
+    )
+    _tell([slip.sent_by], actor=actor, slip=slip, message=gettext_lazy("Directed: %(document)s"))
+    return slip
+
+
+def _check_handler(actor: Person, slip: TransferSlip) -> None:
+    if not selectors.is_handler(actor, slip):
+        raise PermissionDenied(_("Only the slip's handlers or the office record its handling."))
+    if slip.state != SlipState.DIRECTED:
+        raise ValidationError(_("Handling is recorded only while the slip is in progress."))
+
+
+@transaction.atomic
+def slip_progress(*, actor: Person, slip: TransferSlip, note: str) -> SlipProgress:
+    """A handler's note on what has been done so far; the leader who directed the
+    slip and the office are told."""
+    slip = _locked(slip)
+    _check_handler(actor, slip)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Write what has been done.")})
+    progress = SlipProgress.objects.create(slip=slip, author=actor, at=timezone.now(), text=note)
+    audit.record(actor=actor, action=AuditAction.SLIP_PROGRESS, target=slip, after={"progress": note})
+    _tell(
+        [slip.directed_by, slip.sent_by],
+        actor=actor,
+        slip=slip,
+        message=gettext_lazy("Progress reported: %(document)s"),
+    )
+    return progress
+
+
+@transaction.atomic
+def slip_complete(*, actor: Person, slip: TransferSlip, note: str = "") -> TransferSlip:
+    """Handling is finished: the slip is done; the leader who directed it and the
+    office are told."""
+    slip = _locked(slip)
+    _check_handler(actor, slip)
+    before = audit.snapshot(slip, ["state"])
+    slip.state = SlipState.DONE
+    slip.completed_by = actor
+    slip.completed_at = timezone.now()
+    slip.completion_note = note.strip()
+    slip.save(update_fields=["state", "completed_by", "completed_at", "completion_note"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.SLIP_COMPLETED,
+        target=slip,
+        before=before,
+        after=audit.snapshot(slip, ["state", "completion_note"]),
+    )
+    _tell(
+        [slip.directed_by, slip.sent_by],
+        actor=actor,
+        slip=slip,
+        message=gettext_lazy("Completed: %(document)s"),
+    )
+    return slip
+
+
+@transaction.atomic
+def notifications_read(*, actor: Person, notifications: Iterable[Notification] | None = None) -> int:
+    """Mark the actor's notifications read (all unread ones when none are named).
+    Personal state, not an official record: no audit event, on purpose."""
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if notifications is not None:
+        unread = unread.filter(pk__in=[n.pk for n in notifications])
+    return unread.update(read_at=timezone.now())
