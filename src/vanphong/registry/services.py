@@ -8,6 +8,7 @@ and no duplicates however many clerks register at once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,9 +48,13 @@ INCOMING_FIELDS = [
 
 class AuditAction:
     INCOMING_REGISTERED = "incoming.registered"
+    CLASSIFIED_READ = "incoming.classified_read"
 
 
-AUDIT_LABELS = {AuditAction.INCOMING_REGISTERED: gettext_lazy("Incoming document registered")}
+AUDIT_LABELS = {
+    AuditAction.INCOMING_REGISTERED: gettext_lazy("Incoming document registered"),
+    AuditAction.CLASSIFIED_READ: gettext_lazy("Classified document read"),
+}
 AUDIT_TARGET_PAGES = {"registry.incomingdocument": "incoming_detail"}
 
 
@@ -65,18 +70,35 @@ def _register(organization: Organization, direction: Direction, year: int, class
     )
 
 
+def _search_text(document_type: DocumentType, symbol: str, issuer: str, abstract: str) -> str:
+    """What the register's search matches, folded: the columns as the clerk reads
+    them, with the type's name the way a document is named aloud ("Công văn số
+    12-CV/TU", found by "cong van so 12"), then the issuer and the abstract."""
+    number = f"số {symbol}" if symbol else ""
+    return fold(f"{document_type.name} {number} {issuer} {abstract}")
+
+
 def _check_incoming(
     *,
     organization: Organization,
     received_on: dt.date,
     issuer: str,
+    symbol: str,
     document_date: dt.date,
     abstract: str,
     handler_unit: Organization | None,
     deadline: dt.date | None,
+    note: str,
 ) -> None:
     today = timezone.localdate()
     errors: dict[str, str] = {}
+    # The columns' lengths, checked here rather than left to the database: PostgreSQL
+    # would fail the whole request on a long value, and SQLite would store it.
+    for name, value in (("issuer", issuer), ("symbol", symbol), ("note", note)):
+        try:
+            IncomingDocument._meta.get_field(name).run_validators(value)  # type: ignore[union-attr]
+        except ValidationError as error:
+            errors[name] = error.messages[0]
     if not issuer.strip():
         errors["issuer"] = _("Enter the body that issued the document.")
     if not abstract.strip():
@@ -120,19 +142,22 @@ def incoming_register(
         raise ValidationError(
             {"secrecy": _("You are not cleared to register a document of this secrecy level.")}
         )
+    issuer, symbol, abstract = " ".join(issuer.split()), symbol.strip(), " ".join(abstract.split())
+    note = note.strip()
     _check_incoming(
         organization=organization,
         received_on=received_on,
         issuer=issuer,
+        symbol=symbol,
         document_date=document_date,
         abstract=abstract,
         handler_unit=handler_unit,
         deadline=deadline,
+        note=note,
     )
     register = _register(organization, Direction.INCOMING, received_on.year, secrecy > Secrecy.NONE)
     register.last_number += 1
     register.save(update_fields=["last_number"])
-    issuer, symbol, abstract = " ".join(issuer.split()), symbol.strip(), " ".join(abstract.split())
     document = IncomingDocument.objects.create(
         register=register,
         organization=organization,
@@ -148,9 +173,9 @@ def incoming_register(
         handler_unit=handler_unit,
         handler_person=handler_person,
         deadline=deadline,
-        note=note.strip(),
+        note=note,
         registered_by=actor,
-        search_text=fold(f"{symbol} {issuer} {abstract}"),
+        search_text=_search_text(document_type, symbol, issuer, abstract),
         duplicate_key=duplicate_key(issuer, symbol),
     )
     audit.record(
@@ -160,3 +185,17 @@ def incoming_register(
         after=audit.snapshot(document, INCOMING_FIELDS),
     )
     return document
+
+
+@transaction.atomic
+def classified_reads_record(*, actor: Person, documents: Iterable[IncomingDocument], via: str) -> int:
+    """Audit each read of a classified document (DOMAIN.md §2: every read is
+    audited): its page opened, or its row in an exported register. One event per
+    document, on that document's own history; unclassified ones write nothing.
+    Returns the number of events written."""
+    written = 0
+    for document in documents:
+        if document.secrecy > Secrecy.NONE:
+            audit.record(actor=actor, action=AuditAction.CLASSIFIED_READ, target=document, after={"via": via})
+            written += 1
+    return written

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanphong.core import selectors as core_selectors
-from vanphong.core.models import Organization
+from vanphong.core.models import Organization, Secrecy
 from vanphong.core.permissions import Action, visible_to
 from vanphong.core.web import get_checked, is_htmx, person_of, submit
-from vanphong.registry import selectors, services
+from vanphong.registry import exports, selectors, services
 from vanphong.registry.forms import IncomingFilterForm, IncomingForm
 from vanphong.registry.models import IncomingDocument
 
 PAGE_SIZE = 50
+PDF_MAX_ROWS = 1000
 
 
 def _registering_committees(request: HttpRequest) -> QuerySet[Organization]:
@@ -118,5 +122,70 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Action.VIEW,
         secrecy_field="secrecy",
     )
+    services.classified_reads_record(actor=person, documents=[document], via="page")
     events = core_selectors.record_history(document, person)
     return render(request, "registry/incoming_detail.html", {"document": document, "events": events})
+
+
+def _export(request: HttpRequest, extension: str) -> HttpResponse:
+    """The incoming register of the filtered period as the paper book looks, or back
+    to the list with the reason when the period cannot be printed."""
+    person = person_of(request)
+    form = IncomingFilterForm(request.GET)
+    back = reverse("incoming_list") + (f"?{query}" if (query := _querystring_without_page(request)) else "")
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else str(error))
+        return redirect(back)
+    data = form.cleaned_data
+    start, end = exports.default_period(data["received_from"], data["received_to"], timezone.localdate())
+    try:
+        period = exports.check_period(start, end)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    filters = selectors.IncomingFilters(
+        query=data["q"] or "",
+        document_type=data["document_type"],
+        received_from=period.start,
+        received_to=period.end,
+    )
+    books = exports.sections(person, filters)
+    rows = sum(len(book.rows) for book in books)
+    if extension == "pdf" and rows > PDF_MAX_ROWS:
+        # Laying out a PDF takes about 20 ms a row: beyond this the request would time out.
+        messages.error(
+            request,
+            _(
+                "A PDF holds at most %(max)s documents (this period has %(rows)s): "
+                "export it in parts, or as Excel."
+            )
+            % {"max": PDF_MAX_ROWS, "rows": rows},
+        )
+        return redirect(back)
+    services.classified_reads_record(
+        actor=person,
+        documents=selectors.incoming_list(person, filters).filter(secrecy__gt=Secrecy.NONE),
+        via=f"export.{extension}",
+    )
+    if extension == "xlsx":
+        content, content_type = exports.build_xlsx(books, period), exports.XLSX_CONTENT_TYPE
+    else:
+        content, content_type = exports.build_pdf(books, period), exports.PDF_CONTENT_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, extension)}"'
+    response["Cache-Control"] = "no-store"  # may hold classified abstracts
+    return response
+
+
+@login_required
+def incoming_export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export(request, "xlsx")
+
+
+@login_required
+def incoming_export_pdf(request: HttpRequest) -> HttpResponse:
+    return _export(request, "pdf")

@@ -59,7 +59,7 @@ def test_a_slip_goes_only_to_those_who_direct_the_committee(request, who, clerk,
     leader = request.getfixturevalue(who)
     with pytest.raises(ValidationError) as info:
         services.slip_send(actor=clerk, document=document, leaders=[leader])
-    assert "does not direct" in info.value.message_dict["leaders"][0]
+    assert "không chỉ đạo công việc của cấp ủy này" in info.value.message_dict["leaders"][0]
     assert not TransferSlip.objects.exists() and not Notification.objects.exists()
 
 
@@ -67,7 +67,7 @@ def test_a_classified_document_goes_to_no_uncleared_leader(clerk, secretary, unc
     with pytest.raises(ValidationError) as info:
         services.slip_send(actor=clerk, document=classified, leaders=[secretary, uncleared_leader])
     assert info.value.message_dict["leaders"] == [
-        f"{uncleared_leader.full_name} is not cleared for this document's secrecy level."
+        f"Đồng chí {uncleared_leader.full_name} không được tiếp cận văn bản ở độ mật này."
     ]
     assert not TransferSlip.objects.exists()
     slip = services.slip_send(actor=clerk, document=classified, leaders=[secretary])
@@ -164,7 +164,7 @@ def test_an_uncleared_person_cannot_lead_a_classified_slip(tree, clerk, secretar
 
 
 def test_a_slip_is_directed_once(tree, secretary, directed):
-    with pytest.raises(ValidationError, match="already been directed"):
+    with pytest.raises(ValidationError, match="đã có ý kiến chỉ đạo"):
         services.slip_direct(actor=secretary, slip=directed, instruction="Lần hai", lead_unit=tree.office)
 
 

@@ -34,7 +34,8 @@ def incoming(tree, document_type) -> Callable[..., IncomingDocument]:  # noqa: F
     valid Công văn received today, changed by keyword."""
 
     def register(**overrides: Any) -> IncomingDocument:
-        return incoming_register(**incoming_entry(tree, document_type, **overrides))
+        kind = overrides.pop("document_type", document_type)
+        return incoming_register(**incoming_entry(tree, kind, **overrides))
 
     return register
 

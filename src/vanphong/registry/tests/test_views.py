@@ -141,3 +141,23 @@ def test_the_menu_offers_the_incoming_register(client, tree, clerk):
     client.force_login(clerk)
     page = client.get(reverse("dashboard")).content.decode()
     assert f'href="{reverse("incoming_list")}">Văn bản đến</a>' in page
+
+
+def test_every_read_of_a_classified_document_is_audited(client, tree, clerk):
+    client.force_login(clerk)
+    client.post(reverse("incoming_create"), _form(secrecy=Secrecy.CONFIDENTIAL, symbol="07-BC/TU"))
+    document = IncomingDocument.objects.get()
+    reads = AuditEvent.objects.filter(action=services.AuditAction.CLASSIFIED_READ, target_id=str(document.pk))
+    client.get(reverse("incoming_detail", args=[document.pk]))
+    client.get(reverse("incoming_detail", args=[document.pk]))
+    assert (
+        reads.count() == 2 and reads.first().actor == clerk and reads.first().secrecy == Secrecy.CONFIDENTIAL
+    )
+    client.get(reverse("incoming_export_xlsx"))
+    assert reads.filter(after={"via": "export.xlsx"}).count() == 1
+
+
+def test_reading_an_unclassified_document_writes_nothing(client, tree, clerk, registered):
+    client.force_login(clerk)
+    client.get(reverse("incoming_detail", args=[registered.pk]))
+    assert not AuditEvent.objects.filter(action=services.AuditAction.CLASSIFIED_READ).exists()
