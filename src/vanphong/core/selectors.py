@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.core.models import AuditEvent, CongressTerm, Membership, Organization, Person, Role
 from vanphong.core.permissions import GRANTS, Action, grants_of, may_anywhere, visible_to
@@ -34,11 +35,11 @@ def navigation_for(person: Person) -> list[NavItem]:
     items = [
         NavItem(str(_("Home")), reverse("dashboard"), "dashboard"),
         NavItem(str(_("Organizations")), reverse("organization_list"), "organizations"),
-        NavItem(str(_("People")), reverse("person_list"), "people"),
+        NavItem(str(pgettext_lazy("menu", "People")), reverse("person_list"), "people"),
     ]
     items.extend(_module_items(person))
     if may_anywhere(person, Action.VIEW_AUDIT):
-        items.append(NavItem(str(_("Audit log")), reverse("audit_log"), "audit"))
+        items.append(NavItem(str(pgettext_lazy("menu", "Audit log")), reverse("audit_log"), "audit"))
     if person.is_superuser:
         items.append(NavItem(str(_("Administration")), reverse("admin:index"), "admin"))
     return items

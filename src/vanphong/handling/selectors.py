@@ -11,6 +11,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vanphong.core.models import Membership, Organization, Person, Role
 from vanphong.core.permissions import GRANTS, Action, can, may_anywhere, visible_to
@@ -32,7 +33,7 @@ def navigation(person: Person) -> list[tuple[str, str, str]]:
         (notifications, reverse("notification_list"), "notifications"),
     ]
     if may_see_board(person):
-        items.append((_("Slip board"), reverse("slip_board"), "slip-board"))
+        items.append((pgettext("menu", "Slip board"), reverse("slip_board"), "slip-board"))
     return items
 
 
