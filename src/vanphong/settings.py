@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "vanphong.core",
     "vanphong.registry",
     "vanphong.handling",
+    "vanphong.api",
+    "vanphong.attachments",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +180,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# The largest file a clerk may attach to a document, in megabytes (the web server in
+# front must accept at least as much, e.g. nginx `client_max_body_size`).
+VANPHONG_MAX_UPLOAD_MB = envint("VANPHONG_MAX_UPLOAD_MB", 50)
+# Uploads above this size go to a temporary file rather than memory (Django's default).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
 # Source maps are for developers' tools, not worth compressing on every
 # collectstatic (brotli at its highest level takes seconds on them).
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [

@@ -52,5 +52,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("registry/", include("vanphong.registry.urls")),
     path("handling/", include("vanphong.handling.urls")),
+    path("api/", include("vanphong.api.urls")),
+    path("attachments/", include("vanphong.attachments.urls")),
     path("admin/", admin.site.urls),
 ]
