@@ -1350,6 +1350,7 @@ COUNT_LABELS = {
     "organizations": "Tổ chức (kể cả đã sáp nhập)",
     "closed_organizations": "Tổ chức đã sáp nhập, giải thể",
     "incoming_documents": "Văn bản đến đã vào sổ",
+    "outgoing_documents": "Văn bản đi đã cấp số",
     "transfer_slips": "Phiếu chuyển lãnh đạo",
     "grassroots": "Tổ chức cơ sở đảng",
     "bloc_grassroots": "Tổ chức cơ sở đảng trực thuộc Đảng ủy Khối",

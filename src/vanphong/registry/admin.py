@@ -5,5 +5,5 @@ from vanphong.registry.models import DocumentType
 
 @admin.register(DocumentType)
 class DocumentTypeAdmin(admin.ModelAdmin[DocumentType]):
-    list_display = ["name", "abbreviation", "code", "order"]
-    list_editable = ["abbreviation", "order"]
+    list_display = ["name", "abbreviation", "code", "numbering_scope", "series_group", "order"]
+    list_editable = ["abbreviation", "numbering_scope", "series_group", "order"]

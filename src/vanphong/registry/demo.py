@@ -1,8 +1,11 @@
-"""Demo data of the registry: about two years of the city office's incoming documents.
+"""Demo data of the registry: about two years of the city office's incoming and
+outgoing documents.
 
-Called by `vanphong demo` after the core demo (the city committee and its people).
-Written through `services.incoming_register`, as a clerk would, so numbers, the
-classified register and the audit trail are real. Invented text only.
+Called by `vanphong demo` after the core demo (the city committee, its people and
+its congress terms). Written through `services.incoming_register` and
+`services.outgoing_register`, as a clerk would, so numbers, series restarting with
+the 17th term, the classified registers and the audit trail are real. Invented text
+only.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from vanphong.core.models import Organization, Person, Secrecy
-from vanphong.registry.models import DocumentType, IncomingDocument, Urgency
-from vanphong.registry.services import incoming_register
+from vanphong.registry.models import DocumentType, IncomingDocument, OutgoingDocument, Urgency
+from vanphong.registry.services import incoming_register, outgoing_cancel, outgoing_register
 
 SEED = 2026
 FIRST_DAY = dt.date(2025, 1, 2)
@@ -86,11 +89,15 @@ def _working_days(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def load_demo(*, city: Organization, out: Out) -> dict[str, int]:
-    """Register the demo's incoming documents unless the city already has some."""
+    """Register the demo's incoming and outgoing documents, each unless the city
+    already has some."""
     documents = IncomingDocument.objects.filter(organization=city)
     if not documents.exists():
         _register_documents(city, out)
-    return {"incoming_documents": documents.count()}
+    outgoing = OutgoingDocument.objects.filter(organization=city)
+    if not outgoing.exists():
+        _number_outgoing(city, out)
+    return {"incoming_documents": documents.count(), "outgoing_documents": outgoing.count()}
 
 
 def _register_documents(city: Organization, out: Out) -> None:
@@ -131,3 +138,107 @@ def _register_documents(city: Organization, out: Out) -> None:
                 handler_unit=rng.choice(units),
                 deadline=deadline,
             )
+
+
+# --- Outgoing documents -----------------------------------------------------------------------
+
+# DOMAIN.md §6: what one city office wrote in two years (11 nghị quyết, 19 chỉ thị,
+# 18 chương trình, 89 kế hoạch, 340 kết luận, 369 thông báo, 2,471 công văn), a fifth
+# of it to keep the demo quick to load, in the same proportions.
+OUTGOING_COUNTS = {
+    "nghi-quyet": 2,
+    "chi-thi": 4,
+    "chuong-trinh": 4,
+    "ke-hoach": 18,
+    "ket-luan": 68,
+    "thong-bao": 74,
+    "cong-van": 494,
+}
+OUTGOING_CANCELLED = 3
+
+# Who signs each type, in what capacity (username, title), with a weight.
+SIGNERS: dict[str, list[tuple[str, str, int]]] = {
+    "nghi-quyet": [("bithu", "T/M THÀNH ỦY / BÍ THƯ", 1)],
+    "chi-thi": [("bithu", "T/M BAN THƯỜNG VỤ / BÍ THƯ", 1)],
+    "ket-luan": [
+        ("bithu", "T/M BAN THƯỜNG VỤ / BÍ THƯ", 3),
+        ("phobithu", "T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ", 1),
+    ],
+    "chuong-trinh": [("phobithu", "T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ", 1)],
+    "ke-hoach": [("phobithu", "T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ", 2), ("btv", "T/M BAN THƯỜNG VỤ", 1)],
+    "thong-bao": [
+        ("phobithu", "T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ", 1),
+        ("chanhvp", "T/L BAN THƯỜNG VỤ / CHÁNH VĂN PHÒNG", 3),
+    ],
+    "cong-van": [
+        ("phobithu", "T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ", 2),
+        ("chanhvp", "T/L BAN THƯỜNG VỤ / CHÁNH VĂN PHÒNG", 3),
+    ],
+}
+
+OUTGOING_PREFIX = {
+    "cong-van": "V/v",
+    "thong-bao": "Ý kiến của Thường trực Thành ủy về",
+    "ket-luan": "Về",
+    "chi-thi": "Về",
+    "nghi-quyet": "Về",
+    "ke-hoach": "Triển khai",
+    "chuong-trinh": "Thực hiện",
+}
+
+RECIPIENTS = [
+    "Các đảng ủy trực thuộc,\nCác ban, đơn vị của Thành ủy,\nLưu Văn phòng Thành ủy.",
+    "Ban Thường vụ Thành ủy,\nĐảng ủy Khối các cơ quan thành phố,\nLưu Văn phòng Thành ủy.",
+    "Văn phòng Trung ương Đảng,\nBan Tổ chức Trung ương,\nLưu Văn phòng Thành ủy.",
+    "Ban cán sự đảng Ủy ban nhân dân thành phố,\nĐảng đoàn Hội đồng nhân dân thành phố,\n"
+    "Lưu Văn phòng Thành ủy.",
+    "Các đồng chí Thành ủy viên,\nLưu Văn phòng Thành ủy.",
+]
+
+
+def _number_outgoing(city: Organization, out: Out) -> None:
+    rng = random.Random(SEED + 1)
+    today = timezone.localdate()
+    types = {t.code: t for t in DocumentType.objects.filter(code__in=OUTGOING_COUNTS)}
+    people = {
+        p.username: p for p in Person.objects.filter(username__in=["vanthu", "chuyenvien", "phochanhvp"])
+    }
+    signers = {
+        username: Person.objects.get(username=username)
+        for username in {username for choices in SIGNERS.values() for username, *_rest in choices}
+    }
+    clerk = people["vanthu"]
+    days = _working_days(FIRST_DAY, today)
+    plan = sorted((rng.choice(days), code) for code, count in OUTGOING_COUNTS.items() for _ in range(count))
+    out(f"Cấp số, vào sổ văn bản đi của Thành ủy từ {FIRST_DAY:%d/%m/%Y} ({len(plan)} văn bản)…")
+    documents = []
+    for issued_on, code in plan:
+        choices = SIGNERS[code]
+        username, title, _weight = rng.choices(choices, [weight for *_rest, weight in choices])[0]
+        subject = rng.choice(SUBJECTS).format(year=issued_on.year)
+        secrecy = Secrecy.CONFIDENTIAL if rng.random() < 0.03 else Secrecy.NONE
+        documents.append(
+            outgoing_register(
+                actor=clerk,
+                organization=city,
+                issued_on=issued_on,
+                document_type=types[code],
+                abstract=f"{OUTGOING_PREFIX[code]} {subject}",
+                signer=signers[username],
+                signer_title=title,
+                recipients=rng.choice(RECIPIENTS),
+                drafter=people[rng.choice(["chuyenvien", "phochanhvp"])],
+                copies=rng.randint(3, 60),
+                secrecy=secrecy,
+                urgency=Urgency.URGENT if rng.random() < 0.08 else Urgency.NORMAL,
+            )
+        )
+    plain = [
+        document
+        for document in documents
+        if document.document_type.code == "cong-van" and not document.secrecy
+    ]
+    for document in rng.sample(plain, OUTGOING_CANCELLED):
+        outgoing_cancel(
+            actor=clerk, document=document, note="Văn bản không phát hành: dự thảo được thay thế."
+        )

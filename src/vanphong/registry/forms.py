@@ -54,3 +54,66 @@ class IncomingFilterForm(forms.Form):
     )
     received_from = DateField(label=_("Received from"), required=False)
     received_to = DateField(label=_("Received until"), required=False)
+
+
+class OutgoingForm(forms.Form):
+    """The columns of the outgoing register, in the order a clerk reads them off the
+    signed document. The number and symbol are not asked: they are given on saving."""
+
+    organization = OrganizationChoiceField(label=_("Issued by"), queryset=Organization.objects.none())
+    document_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.all())
+    issued_on = DateField(label=_("Issued on"), initial=timezone.localdate)
+    abstract = forms.CharField(label=_("Abstract"), widget=forms.Textarea(attrs={"rows": 3}))
+    signer = forms.ModelChoiceField(label=_("Signed by"), queryset=Person.objects.none())
+    signer_title = forms.CharField(
+        label=_("Signing capacity"),
+        max_length=120,
+        required=False,
+        help_text=_("As printed above the signature, e.g. T/M BAN THƯỜNG VỤ / BÍ THƯ"),
+    )
+    recipients = forms.CharField(
+        label=_("Recipients"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Nơi nhận, one per line")
+    )
+    drafter = forms.ModelChoiceField(label=_("Drafted by"), queryset=Person.objects.none(), required=False)
+    copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=32767, initial=1)
+    secrecy = forms.TypedChoiceField(label=_("Secrecy"), coerce=int, initial=Secrecy.NONE)
+    urgency = forms.TypedChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(
+        self, *args: Any, clerk: Person, issuers: Any, signers: Any, drafters: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        secrecy = self.fields["secrecy"]
+        assert isinstance(secrecy, forms.TypedChoiceField)
+        # Nobody registers what they may not read.
+        secrecy.choices = [(value, label) for value, label in Secrecy.choices if value <= clerk.clearance]
+        organization = self.fields["organization"]
+        assert isinstance(organization, OrganizationChoiceField)
+        organization.queryset = issuers
+        organization.empty_label = None
+        for name, people in (("signer", signers), ("drafter", drafters)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = people
+        # The first thing a clerk reads off the paper: its type.
+        self.fields["document_type"].widget.attrs["autofocus"] = True
+
+
+class OutgoingFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    document_type = forms.ModelChoiceField(
+        label=_("Document type"), queryset=DocumentType.objects.all(), required=False
+    )
+    issued_from = DateField(label=_("Issued from"), required=False)
+    issued_to = DateField(label=_("Issued until"), required=False)
+
+
+class OutgoingCancelForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason for cancelling"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The document keeps its number; the register shows it cancelled with this reason."),
+    )

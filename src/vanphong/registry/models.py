@@ -1,5 +1,6 @@
-"""The document registry (DOMAIN.md §2): registers (sổ), document types, and the
-incoming documents entered in them."""
+"""The document registry (DOMAIN.md §2): registers (sổ), document types, the
+incoming documents entered in them, and the outgoing documents numbered from each
+issuer's series."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vanphong.core.models import Organization, Person, Secrecy
+from vanphong.core.models import CongressTerm, Organization, Person, Secrecy
 from vanphong.core.vietnamese import fold
 
 
@@ -34,14 +35,39 @@ class Urgency(models.IntegerChoices):
     FLASH_TIMED = 4, _("Flash, by a set time")  # Hỏa tốc hẹn giờ
 
 
+class NumberingScope(models.TextChoices):
+    """When an issuer's series of a type starts again at 01 (36-HD/VPTW 1.3.1: at
+    each committee term; some administrative papers run by the calendar year)."""
+
+    TERM = "term", _("Each congress term")
+    YEAR = "year", _("Each year")
+
+
 class DocumentType(models.Model):
     """A type of document (Nghị quyết, Công văn…) with the abbreviation used in
-    symbols. Data an administrator edits: abbreviations differ between localities."""
+    symbols and how its outgoing numbers run. Data an administrator edits:
+    abbreviations and numbering practice differ between localities."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
     abbreviation = models.CharField(_("abbreviation"), max_length=10)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+    numbering_scope = models.CharField(
+        _("numbering restarts"),
+        max_length=4,
+        choices=NumberingScope.choices,
+        default=NumberingScope.TERM,
+    )
+    series_group = models.SlugField(
+        _("series group"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Types with the same group share one series of numbers (e.g. Quyết định and "
+            "Quy định, both QĐ). Empty: the type has a series of its own. Types of one "
+            "group should restart alike."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -50,6 +76,11 @@ class DocumentType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def series_key(self) -> str:
+        """The series this type is numbered in: its group, or its own code."""
+        return self.series_group or self.code
 
 
 class Register(models.Model):
@@ -150,3 +181,128 @@ class IncomingDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} — {self.symbol or self.document_type}"
+
+
+class NumberSeries(models.Model):
+    """One issuer's running numbers for one series group in one scope: a congress
+    term or a calendar year, whichever the type restarts at. `last_number` is the
+    counter the next number is drawn from, under a row lock."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="number_series", verbose_name=_("issuer")
+    )
+    series_group = models.SlugField(_("series group"), max_length=40)
+    term = models.ForeignKey(
+        CongressTerm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="number_series",
+        verbose_name=_("congress term"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    last_number = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["organization_id", "series_group", "-year", "-term_id"]
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term__isnull=False, year__isnull=True) | Q(term__isnull=True, year__isnull=False),
+                name="series_term_or_year",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "series_group", "term"],
+                condition=Q(term__isnull=False),
+                name="series_unique_term",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "series_group", "year"],
+                condition=Q(year__isnull=False),
+                name="series_unique_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = str(self.term) if self.term_id else str(self.year)
+        return f"{self.series_group} — {scope}"
+
+
+def outgoing_symbol(number: int, type_abbreviation: str, issuer_abbreviation: str) -> str:
+    """The number and symbol as printed after "Số": `12-CV/TU`. Series start at 01
+    (36-HD/VPTW 1.3.1), so the number has two digits at least."""
+    return f"{number:02d}-{type_abbreviation}/{issuer_abbreviation}"
+
+
+class OutgoingDocument(models.Model):
+    """One entry of an outgoing register: the columns of the paper book (DOMAIN.md
+    §2). Its number comes from the issuer's series, never reused: a cancelled
+    document keeps it, with the reason."""
+
+    register = models.ForeignKey(
+        Register, on_delete=models.PROTECT, related_name="outgoing", verbose_name=_("register")
+    )
+    # The issuer: the register's organization, kept on the row for permission filters.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    series = models.ForeignKey(
+        NumberSeries, on_delete=models.PROTECT, related_name="documents", verbose_name=_("number series")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    symbol = models.CharField(_("number and symbol"), max_length=60)
+    issued_on = models.DateField(_("issued on"))
+    document_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("document type")
+    )
+    abstract = models.TextField(_("abstract"))
+    signer = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
+    )
+    signer_title = models.CharField(_("signing capacity"), max_length=120, blank=True)
+    recipients = models.TextField(_("recipients"))
+    drafter = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    copies = models.PositiveSmallIntegerField(_("copies"), default=1)
+    secrecy = models.PositiveSmallIntegerField(_("secrecy"), choices=Secrecy.choices, default=Secrecy.NONE)
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    cancel_note = models.TextField(_("reason for cancelling"), blank=True)
+    registered_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("registered by")
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["-issued_on", "-number"]
+        verbose_name = _("outgoing document")
+        verbose_name_plural = _("outgoing documents")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="outgoing_number_unique"),
+            models.CheckConstraint(condition=Q(copies__gte=1), name="outgoing_copies_positive"),
+        ]
+        indexes = [models.Index(fields=["organization", "-issued_on", "-number"])]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None

@@ -9,15 +9,20 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from vanphong.core.models import Organization, Person
-from vanphong.core.permissions import Action, visible_to
+from vanphong.core.models import Membership, Organization, Person
+from vanphong.core.permissions import GRANTS, Action, visible_to
 from vanphong.core.vietnamese import fold
-from vanphong.registry.models import DocumentType, IncomingDocument, duplicate_key
+from vanphong.registry.models import DocumentType, IncomingDocument, OutgoingDocument, duplicate_key
+
+SIGNING_ROLES = [role for role, actions in GRANTS.items() if Action.DIRECT in actions]
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:
     """The registry's entries in the main menu: (label, url, name)."""
-    return [(str(_("Incoming documents")), reverse("incoming_list"), "incoming")]
+    return [
+        (str(_("Incoming documents")), reverse("incoming_list"), "incoming"),
+        (str(_("Outgoing documents")), reverse("outgoing_list"), "outgoing"),
+    ]
 
 
 def incoming_visible_to(person: Person) -> QuerySet[IncomingDocument]:
@@ -69,3 +74,65 @@ def incoming_list(person: Person, filters: IncomingFilters) -> QuerySet[Incoming
     if filters.classified is not None:
         documents = documents.filter(register__is_classified=filters.classified)
     return documents.order_by("-received_on", "-number")
+
+
+# --- Outgoing documents ---------------------------------------------------------------------
+
+
+def outgoing_visible_to(person: Person) -> QuerySet[OutgoingDocument]:
+    """Outgoing documents `person` may see: their committees' registers, and nothing
+    classified above their clearance: not in lists, counts or search."""
+    return visible_to(
+        person,
+        OutgoingDocument.objects.all(),
+        organization_field="organization",
+        secrecy_field="secrecy",
+        action=Action.VIEW,
+    )
+
+
+def outgoing_issuers(person: Person) -> QuerySet[Organization]:
+    """The open organizations whose outgoing documents `person` numbers: a văn thư
+    of the city office numbers the Thành ủy's and the office's own."""
+    return visible_to(
+        person, Organization.objects.filter(closed_on__isnull=True), action=Action.REGISTER
+    ).order_by("path")
+
+
+def outgoing_signers(issuers: QuerySet[Organization]) -> QuerySet[Person]:
+    """People offered as signers: those holding a leading role in one of the issuers
+    today. The service checks that the one chosen signs for the issuer chosen."""
+    leading = Membership.objects.current().filter(role__in=SIGNING_ROLES, organization__in=issuers)
+    return Person.objects.filter(pk__in=leading.values("person"), is_active=True).order_by("sort_key")
+
+
+def outgoing_drafters(issuers: QuerySet[Organization]) -> QuerySet[Person]:
+    """People offered as drafters: anyone working in one of the issuers today."""
+    working = Membership.objects.current().filter(organization__in=issuers)
+    return Person.objects.filter(pk__in=working.values("person"), is_active=True).order_by("sort_key")
+
+
+@dataclass(frozen=True)
+class OutgoingFilters:
+    query: str = ""
+    document_type: DocumentType | None = None
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
+    classified: bool | None = None
+
+
+def outgoing_list(person: Person, filters: OutgoingFilters) -> QuerySet[OutgoingDocument]:
+    documents = outgoing_visible_to(person).select_related(
+        "document_type", "register", "signer", "organization"
+    )
+    for word in fold(filters.query).split():
+        documents = documents.filter(search_text__contains=word)
+    if filters.document_type is not None:
+        documents = documents.filter(document_type=filters.document_type)
+    if filters.issued_from is not None:
+        documents = documents.filter(issued_on__gte=filters.issued_from)
+    if filters.issued_to is not None:
+        documents = documents.filter(issued_on__lte=filters.issued_to)
+    if filters.classified is not None:
+        documents = documents.filter(register__is_classified=filters.classified)
+    return documents.order_by("-issued_on", "-registered_at", "-pk")

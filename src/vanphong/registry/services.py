@@ -1,31 +1,40 @@
 """Registering documents. The only place that changes the registry.
 
-Numbers are drawn from the register row under a lock, in the same transaction as the
+Numbers are drawn from a counter row under a lock (the register's for incoming
+documents, the issuer's series for outgoing ones), in the same transaction as the
 entry: a failed registration rolls the counter back with it, so numbers have no gaps
-and no duplicates however many clerks register at once.
+and no duplicates however many clerks register at once. Every check runs before the
+number is drawn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vanphong.core import audit
-from vanphong.core.models import Organization, Person, Secrecy
+from vanphong.core.models import CongressTerm, Organization, Person, Secrecy
+from vanphong.core.permissions import Action, can
 from vanphong.core.vietnamese import fold
 from vanphong.registry.models import (
     Direction,
     DocumentType,
     IncomingDocument,
+    NumberingScope,
+    NumberSeries,
+    OutgoingDocument,
     Register,
     Urgency,
     duplicate_key,
+    outgoing_symbol,
 )
 
 INCOMING_FIELDS = [
@@ -46,16 +55,46 @@ INCOMING_FIELDS = [
 ]
 
 
+OUTGOING_FIELDS = [
+    "register",
+    "organization",
+    "series",
+    "number",
+    "symbol",
+    "issued_on",
+    "document_type",
+    "abstract",
+    "signer",
+    "signer_title",
+    "recipients",
+    "drafter",
+    "copies",
+    "secrecy",
+    "urgency",
+    "note",
+]
+CANCEL_FIELDS = ["cancelled_at", "cancelled_by", "cancel_note"]
+
+
 class AuditAction:
     INCOMING_REGISTERED = "incoming.registered"
     CLASSIFIED_READ = "incoming.classified_read"
+    OUTGOING_REGISTERED = "outgoing.registered"
+    OUTGOING_CANCELLED = "outgoing.cancelled"
+    OUTGOING_CLASSIFIED_READ = "outgoing.classified_read"
 
 
 AUDIT_LABELS = {
     AuditAction.INCOMING_REGISTERED: gettext_lazy("Incoming document registered"),
     AuditAction.CLASSIFIED_READ: gettext_lazy("Classified document read"),
+    AuditAction.OUTGOING_REGISTERED: gettext_lazy("Outgoing document numbered and registered"),
+    AuditAction.OUTGOING_CANCELLED: gettext_lazy("Outgoing document cancelled"),
+    AuditAction.OUTGOING_CLASSIFIED_READ: gettext_lazy("Classified document read"),
 }
-AUDIT_TARGET_PAGES = {"registry.incomingdocument": "incoming_detail"}
+AUDIT_TARGET_PAGES = {
+    "registry.incomingdocument": "incoming_detail",
+    "registry.outgoingdocument": "outgoing_detail",
+}
 
 
 def _register(organization: Organization, direction: Direction, year: int, classified: bool) -> Register:
@@ -188,7 +227,9 @@ def incoming_register(
 
 
 @transaction.atomic
-def classified_reads_record(*, actor: Person, documents: Iterable[IncomingDocument], via: str) -> int:
+def classified_reads_record(
+    *, actor: Person, documents: Iterable[IncomingDocument | OutgoingDocument], via: str
+) -> int:
     """Audit each read of a classified document (DOMAIN.md §2: every read is
     audited): its page opened, or its row in an exported register. One event per
     document, on that document's own history; unclassified ones write nothing.
@@ -196,6 +237,210 @@ def classified_reads_record(*, actor: Person, documents: Iterable[IncomingDocume
     written = 0
     for document in documents:
         if document.secrecy > Secrecy.NONE:
-            audit.record(actor=actor, action=AuditAction.CLASSIFIED_READ, target=document, after={"via": via})
+            action = (
+                AuditAction.OUTGOING_CLASSIFIED_READ
+                if isinstance(document, OutgoingDocument)
+                else AuditAction.CLASSIFIED_READ
+            )
+            audit.record(actor=actor, action=action, target=document, after={"via": via})
             written += 1
     return written
+
+
+# --- Outgoing documents ---------------------------------------------------------------------
+
+
+def _term_covering(organization: Organization, day: dt.date) -> CongressTerm | None:
+    return (
+        CongressTerm.objects.filter(organization=organization, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .first()
+    )
+
+
+def _series(
+    organization: Organization, document_type: DocumentType, term: CongressTerm | None, year: int
+) -> NumberSeries:
+    """The issuer's series for the type's group in that term (or year), created on
+    first use, locked for numbering."""
+    scope: dict[str, Any] = {"term": term, "year": None} if term is not None else {"term": None, "year": year}
+    series = NumberSeries.objects.filter(
+        organization=organization, series_group=document_type.series_key, **scope
+    )
+    # The lock that makes numbers gap-free and unique: every document of this series
+    # waits here for the one before it to commit or roll back.
+    try:
+        return series.select_for_update().get()
+    except NumberSeries.DoesNotExist:
+        # The series' first number: two clerks may create it at once; the loser of
+        # the unique constraint takes the winner's row, then waits for its lock.
+        NumberSeries.objects.get_or_create(
+            organization=organization, series_group=document_type.series_key, **scope
+        )
+        return series.select_for_update().get()
+
+
+def _check_outgoing(
+    *,
+    actor: Person | None,
+    organization: Organization,
+    issued_on: dt.date,
+    document_type: DocumentType,
+    abstract: str,
+    signer: Person,
+    signer_title: str,
+    recipients: str,
+    copies: int,
+    secrecy: Secrecy,
+    note: str,
+) -> CongressTerm | None:
+    """Every refusal, keyed to its field, before any number is drawn. Returns the
+    congress term the number is drawn in (None for a type numbered by year)."""
+    errors: dict[str, str] = {}
+    for name, value in (("signer_title", signer_title), ("note", note)):
+        try:
+            OutgoingDocument._meta.get_field(name).run_validators(value)  # type: ignore[union-attr]
+        except ValidationError as error:
+            errors[name] = error.messages[0]
+    term = None
+    if actor is not None and not can(actor, Action.REGISTER, organization):
+        errors["organization"] = _("You do not register documents of this issuer.")
+    elif document_type.numbering_scope == NumberingScope.TERM:
+        if not organization.kind.is_committee:
+            errors["organization"] = _(
+                "%(type)s is numbered by congress term, and %(issuer)s is not a Party committee: "
+                "choose the committee as the issuer."
+            ) % {"type": document_type.name, "issuer": organization.name}
+        elif (term := _term_covering(organization, issued_on)) is None:
+            errors["organization"] = _(
+                "No congress term of %(issuer)s covers %(day)s: an administrator must enter the "
+                "term before its documents can be numbered."
+            ) % {"issuer": organization.name, "day": issued_on.strftime("%d/%m/%Y")}
+    if not organization.is_open:
+        errors["organization"] = _("This organization has been closed.")
+    if issued_on > timezone.localdate():
+        errors["issued_on"] = _("The date of issue cannot be in the future.")
+    if not abstract:
+        errors["abstract"] = _("Enter the abstract (trích yếu) of the document.")
+    if not recipients:
+        errors["recipients"] = _("Enter the recipients (nơi nhận).")
+    if copies < 1:
+        errors["copies"] = _("A document is issued in one copy at least.")
+    if actor is not None and secrecy > actor.clearance:
+        errors["secrecy"] = _("You are not cleared to register a document of this secrecy level.")
+    if not can(signer, Action.DIRECT, organization):
+        errors["signer"] = _("%(name)s does not sign for %(issuer)s.") % {
+            "name": signer.full_name,
+            "issuer": organization.name,
+        }
+    elif secrecy > signer.clearance:
+        errors["signer"] = _("%(name)s is not cleared for this secrecy level.") % {"name": signer.full_name}
+    if errors:
+        raise ValidationError(errors)
+    return term
+
+
+@transaction.atomic
+def outgoing_register(
+    *,
+    actor: Person | None,
+    organization: Organization,
+    issued_on: dt.date,
+    document_type: DocumentType,
+    abstract: str,
+    signer: Person,
+    signer_title: str = "",
+    recipients: str,
+    drafter: Person | None = None,
+    copies: int = 1,
+    secrecy: Secrecy = Secrecy.NONE,
+    urgency: Urgency = Urgency.NORMAL,
+    note: str = "",
+) -> OutgoingDocument:
+    """Give a document of `organization` (the issuer) its number and symbol, e.g.
+    `12-CV/TU`, and enter it in the issuer's outgoing register of the year.
+
+    The number is the next of the issuer's series for the type's group, which
+    restarts at 01 each congress term or each year as the type says (DOMAIN.md §2).
+    A classified document takes the same series but goes in the classified outgoing
+    register. `actor` None is the system (imports, the demo): no permission checks."""
+    abstract, recipients = " ".join(abstract.split()), recipients.strip()
+    signer_title, note = " ".join(signer_title.split()), note.strip()
+    term = _check_outgoing(
+        actor=actor,
+        organization=organization,
+        issued_on=issued_on,
+        document_type=document_type,
+        abstract=abstract,
+        signer=signer,
+        signer_title=signer_title,
+        recipients=recipients,
+        copies=copies,
+        secrecy=secrecy,
+        note=note,
+    )
+    register, _created = Register.objects.get_or_create(
+        organization=organization,
+        direction=Direction.OUTGOING,
+        year=issued_on.year,
+        is_classified=secrecy > Secrecy.NONE,
+    )
+    series = _series(organization, document_type, term, issued_on.year)
+    series.last_number += 1
+    series.save(update_fields=["last_number"])
+    symbol = outgoing_symbol(series.last_number, document_type.abbreviation, organization.abbreviation)
+    document = OutgoingDocument.objects.create(
+        register=register,
+        organization=organization,
+        series=series,
+        number=series.last_number,
+        symbol=symbol,
+        issued_on=issued_on,
+        document_type=document_type,
+        abstract=abstract,
+        signer=signer,
+        signer_title=signer_title,
+        recipients=recipients,
+        drafter=drafter,
+        copies=copies,
+        secrecy=secrecy,
+        urgency=urgency,
+        note=note,
+        registered_by=actor,
+        search_text=fold(f"{_search_text(document_type, symbol, organization.name, abstract)} {recipients}"),
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.OUTGOING_REGISTERED,
+        target=document,
+        after=audit.snapshot(document, OUTGOING_FIELDS),
+    )
+    return document
+
+
+@transaction.atomic
+def outgoing_cancel(*, actor: Person | None, document: OutgoingDocument, note: str) -> OutgoingDocument:
+    """Record that a numbered document was cancelled (not issued, or withdrawn). It
+    keeps its number, which is never given again, and the register shows why."""
+    # Locked so that two clerks cancelling at once do not both write the event.
+    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    if actor is not None and not can(actor, Action.REGISTER, document):
+        raise PermissionDenied(_("Only the registry of the issuer cancels its documents."))
+    note = note.strip()
+    if document.cancelled_at is not None:
+        raise ValidationError({"note": _("This document has already been cancelled.")})
+    if not note:
+        raise ValidationError({"note": _("Say why the document is cancelled.")})
+    before = audit.snapshot(document, CANCEL_FIELDS)
+    document.cancelled_at = timezone.now()
+    document.cancelled_by = actor
+    document.cancel_note = note
+    document.save(update_fields=CANCEL_FIELDS)
+    audit.record(
+        actor=actor,
+        action=AuditAction.OUTGOING_CANCELLED,
+        target=document,
+        before=before,
+        after=audit.snapshot(document, CANCEL_FIELDS),
+    )
+    return document

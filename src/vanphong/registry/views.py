@@ -1,4 +1,5 @@
-"""Pages of the registry: the incoming register, registering a document, one entry."""
+"""Pages of the registry: the incoming and outgoing registers, registering a
+document, one entry."""
 
 from __future__ import annotations
 
@@ -14,14 +15,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from vanphong.core import selectors as core_selectors
 from vanphong.core.models import Organization, Secrecy
-from vanphong.core.permissions import Action, visible_to
-from vanphong.core.web import get_checked, is_htmx, person_of, submit
+from vanphong.core.permissions import Action, can, visible_to
+from vanphong.core.web import attach_errors, get_checked, is_htmx, person_of, submit
 from vanphong.registry import exports, selectors, services
-from vanphong.registry.forms import IncomingFilterForm, IncomingForm
-from vanphong.registry.models import IncomingDocument
+from vanphong.registry.forms import (
+    IncomingFilterForm,
+    IncomingForm,
+    OutgoingCancelForm,
+    OutgoingFilterForm,
+    OutgoingForm,
+)
+from vanphong.registry.models import IncomingDocument, OutgoingDocument
 
 PAGE_SIZE = 50
 PDF_MAX_ROWS = 1000
@@ -189,3 +197,112 @@ def incoming_export_xlsx(request: HttpRequest) -> HttpResponse:
 @login_required
 def incoming_export_pdf(request: HttpRequest) -> HttpResponse:
     return _export(request, "pdf")
+
+
+# --- Outgoing documents ---------------------------------------------------------------------
+
+
+@login_required
+def outgoing_list(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    form = OutgoingFilterForm(request.GET or None)
+    filters = selectors.OutgoingFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.OutgoingFilters(
+            query=data["q"] or "",
+            document_type=data["document_type"],
+            issued_from=data["issued_from"],
+            issued_to=data["issued_to"],
+        )
+    page = Paginator(selectors.outgoing_list(person, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "may_register": selectors.outgoing_issuers(person).exists(),
+        "querystring": _querystring_without_page(request),
+    }
+    template = "registry/_outgoing_results.html" if is_htmx(request) else "registry/outgoing_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def outgoing_create(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    issuers = selectors.outgoing_issuers(person).select_related("kind")
+    if not issuers.exists():
+        raise PermissionDenied
+    form = OutgoingForm(
+        request.POST or None,
+        clerk=person,
+        issuers=issuers,
+        signers=selectors.outgoing_signers(issuers),
+        drafters=selectors.outgoing_drafters(issuers),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.outgoing_register(actor=person, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            # The number exists only now: the clerk copies it onto the paper.
+            messages.success(
+                request, _("Numbered and registered as %(symbol)s.") % {"symbol": document.symbol}
+            )
+            return redirect("outgoing_detail", pk=document.pk)
+    return render(request, "registry/outgoing_form.html", {"form": form})
+
+
+def _outgoing(request: HttpRequest, pk: int, action: Action) -> OutgoingDocument:
+    document: OutgoingDocument = get_checked(
+        request,
+        OutgoingDocument.objects.select_related(
+            "register",
+            "document_type",
+            "organization",
+            "signer",
+            "drafter",
+            "registered_by",
+            "cancelled_by",
+            "series__term",
+        ),
+        pk,
+        action,
+        secrecy_field="secrecy",
+    )
+    return document
+
+
+def _outgoing_page(
+    request: HttpRequest, document: OutgoingDocument, form: OutgoingCancelForm
+) -> HttpResponse:
+    person = person_of(request)
+    context = {
+        "document": document,
+        "events": core_selectors.record_history(document, person),
+        "cancel_form": form,
+        "may_cancel": not document.is_cancelled and can(person, Action.REGISTER, document),
+    }
+    return render(request, "registry/outgoing_detail.html", context)
+
+
+@login_required
+def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _outgoing(request, pk, Action.VIEW)
+    services.classified_reads_record(actor=person_of(request), documents=[document], via="page")
+    return _outgoing_page(request, document, OutgoingCancelForm())
+
+
+@login_required
+@require_POST
+def outgoing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _outgoing(request, pk, Action.REGISTER)
+    form = OutgoingCancelForm(request.POST)
+    done = submit(
+        request,
+        form,
+        lambda data: services.outgoing_cancel(actor=person_of(request), document=document, note=data["note"]),
+        success=_("Cancelled. The document keeps its number."),
+        then=lambda cancelled: redirect("outgoing_detail", pk=cancelled.pk),
+    )
+    return done or _outgoing_page(request, document, form)

@@ -77,14 +77,14 @@ def test_an_open_document_text_is_accepted(media, clerk, document):
 @pytest.mark.parametrize(
     ("data", "code", "words"),
     [
-        (b"Day la van ban, khong phai PDF.\n" * 20, "type", "not a recognized file type"),
+        (b"Day la van ban, khong phai PDF.\n" * 20, "type", "không phải kiểu tệp được nhận biết"),
         (b"GIF89a" + b"\x00" * 64, "type", "GIF (image/gif)"),
         (office_bytes("presentationml.presentation.main+xml"), "type", "PowerPoint"),
-        (b"PK\x03\x04" + b"\x00" * 100, "corrupt", "damaged"),
-        (b"", "empty", "empty"),
-        (pdf_bytes()[:300], "corrupt", "damaged or incomplete"),
-        (b"%PDF-1.7\n" + b"rac" * 200, "corrupt", "damaged or incomplete"),
-        (pdf_bytes(password="matkhau"), "encrypted", "remove the password first"),
+        (b"PK\x03\x04" + b"\x00" * 100, "corrupt", "Tệp bị hỏng"),
+        (b"", "empty", "Tệp rỗng"),
+        (pdf_bytes()[:300], "corrupt", "bị hỏng hoặc không đầy đủ"),
+        (b"%PDF-1.7\n" + b"rac" * 200, "corrupt", "bị hỏng hoặc không đầy đủ"),
+        (pdf_bytes(password="matkhau"), "encrypted", "gỡ mật khẩu"),
     ],
     ids=[
         "text-named-pdf",
@@ -121,7 +121,7 @@ def test_a_classified_document_accepts_no_file(media, clerk, classified):
     with pytest.raises(ValidationError) as error:
         services.attachment_add(actor=clerk, document=classified, upload=upload(pdf_bytes()))
     code, message = _refusal(error)
-    assert code == "classified" and "metadata only" in message and "cơ yếu" in message
+    assert code == "classified" and "chỉ vào sổ thông tin" in message and "cơ yếu" in message
     _assert_nothing_stored(media, classified)
 
 

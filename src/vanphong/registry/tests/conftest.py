@@ -10,10 +10,16 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from vanphong.core import services as core_services
+from vanphong.core.models import CongressTerm, Person
 from vanphong.core.tests.conftest import clerk, member, office_chief, outsider, secretary, tree  # noqa: F401
 from vanphong.core.tests.factories import Tree
-from vanphong.registry.models import DocumentType, IncomingDocument
-from vanphong.registry.services import incoming_register
+from vanphong.registry.models import DocumentType, IncomingDocument, OutgoingDocument
+from vanphong.registry.services import incoming_register, outgoing_register
+
+# The city committee's terms in the tests: the 16th ended a month ago, the 17th runs.
+TERM_16_START = dt.date(2020, 10, 15)
+TERM_17_START = timezone.localdate() - dt.timedelta(days=30)
 
 
 @pytest.fixture
@@ -51,6 +57,54 @@ def incoming_entry(tree: Tree, document_type: DocumentType, **overrides: Any) ->
         "document_date": today - dt.timedelta(days=2),
         "document_type": document_type,
         "abstract": "V/v cử cán bộ dự lớp bồi dưỡng",
+    }
+    entry.update(overrides)
+    return entry
+
+
+@pytest.fixture
+def terms(tree) -> tuple[CongressTerm, CongressTerm]:  # noqa: F811
+    """The city committee's 16th term (ended) and 17th (current)."""
+    return (
+        core_services.term_add(
+            actor=None,
+            organization=tree.city,
+            number=16,
+            started_on=TERM_16_START,
+            ended_on=TERM_17_START - dt.timedelta(days=1),
+        ),
+        core_services.term_add(actor=None, organization=tree.city, number=17, started_on=TERM_17_START),
+    )
+
+
+@pytest.fixture
+def outgoing(tree, terms, document_type, secretary) -> Callable[..., OutgoingDocument]:  # noqa: F811
+    """Numbers an outgoing document of the city committee: a plain Công văn issued
+    today and signed by the Secretary, changed by keyword."""
+
+    def register(**overrides: Any) -> OutgoingDocument:
+        kind = overrides.pop("document_type", document_type)
+        return outgoing_register(**outgoing_entry(tree, kind, secretary, **overrides))
+
+    return register
+
+
+def outgoing_entry(
+    tree: Tree,  # noqa: F811
+    document_type: DocumentType,
+    signer: Person,
+    /,
+    **overrides: Any,
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "actor": None,
+        "organization": tree.city,
+        "issued_on": timezone.localdate(),
+        "document_type": document_type,
+        "abstract": "V/v chuẩn bị hội nghị Ban Chấp hành Đảng bộ thành phố",
+        "signer": signer,
+        "signer_title": "T/M BAN THƯỜNG VỤ / BÍ THƯ",
+        "recipients": "Các đảng ủy trực thuộc,\nLưu Văn phòng Thành ủy.",
     }
     entry.update(overrides)
     return entry
