@@ -1,6 +1,30 @@
-"""Test-wide settings: fast password hashing, tasks run inline, e-mail in memory."""
+"""Test-wide settings: fast password hashing, tasks run inline, e-mail in memory; and
+one "today" for the whole run."""
+
+import datetime as dt
+from typing import Any
 
 import pytest
+from django.utils import timezone
+
+_real_localdate = timezone.localdate
+_run_day: dt.date | None = None
+
+
+def _localdate(value: Any = None, timezone: Any = None) -> dt.date:
+    """The office's "today", fixed at its first reading in this run. Tests take dates
+    relative to today at import time while services read it when called: a run that
+    crosses midnight in Hanoi (17:00 UTC) would otherwise see "tomorrow" become
+    "today" between the two. Explicit values still convert as usual."""
+    global _run_day
+    if value is not None or timezone is not None:
+        return _real_localdate(value, timezone)
+    if _run_day is None:
+        _run_day = _real_localdate()
+    return _run_day
+
+
+timezone.localdate = _localdate
 
 
 @pytest.fixture(autouse=True)
