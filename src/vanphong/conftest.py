@@ -2,6 +2,7 @@
 one "today" for the whole run."""
 
 import datetime as dt
+import os
 from typing import Any
 
 import pytest
@@ -35,3 +36,21 @@ def _fast_settings(settings):  # type: ignore[no-untyped-def]
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright (it cannot download its own browser on
+    these closed networks). Missing Chromium skips the browser tests on a developer's
+    machine and fails them in CI."""
+    from vanphong.e2e import CHROMIUM, chromium
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # the test itself are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with chromium() as b:
+        yield b

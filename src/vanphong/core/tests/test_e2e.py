@@ -1,6 +1,5 @@
 """The office clerk signs in through a real browser and sees the Vietnamese home page."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -8,24 +7,10 @@ from django.conf import settings
 
 from vanphong.core.models import Role, Secrecy
 from vanphong.core.tests.factories import make_person
-from vanphong.e2e import CHROMIUM, chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SHOTS = Path(settings.BASE_DIR) / "var" / "test-results"
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
-    # the test itself are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from vanphong.core.models import (
 )
 from vanphong.core.services import AuditAction, PersonRecord
 from vanphong.core.tests.factories import Tree, kind, make_person, make_tree
+from vanphong.testing import in_threads as _in_threads
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -808,37 +809,6 @@ needs_postgresql = pytest.mark.skipif(
     reason="SQLite serializes every writer on one database lock, so it cannot show a race; "
     "run with DATABASE_URL=postgres://… to test the row locks",
 )
-
-
-def _in_threads(count: int, work: Callable[[int], object]) -> tuple[list[object], list[BaseException]]:
-    """Runs `work(n)` in `count` threads released at once, each with its own
-    connection (closed at the end)."""
-    from django.db import connections
-
-    barrier = threading.Barrier(count)
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            result = work(n)
-            with lock:
-                results.append(result)
-        except BaseException as error:  # reported by the test
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a writer hung (deadlock?)"
-    return results, errors
 
 
 # Committed for real, so that the writers' own connections see the tree. The rollback

@@ -3,7 +3,6 @@ Secretary, who directs it with a deadline; the lead person reports progress and
 completes it; the slip's history shows every step."""
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from django.utils import timezone
 
 from vanphong.core.models import Role, Secrecy
 from vanphong.core.tests.factories import make_person, make_tree
-from vanphong.e2e import CHROMIUM, chromium
 from vanphong.handling.models import SlipState, TransferSlip
 from vanphong.registry.models import DocumentType
 from vanphong.registry.services import incoming_register
@@ -21,19 +19,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 SHOTS = Path(settings.BASE_DIR) / "var" / "test-results"
 PASSWORD = "mat-khau-thu-nghiem"
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
-    # the test itself are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

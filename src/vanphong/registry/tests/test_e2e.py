@@ -1,7 +1,6 @@
 """The clerk registers an incoming document in a real browser, by keyboard alone."""
 
 import datetime as dt
-import os
 
 import pytest
 from django.conf import settings
@@ -9,21 +8,9 @@ from django.utils import timezone
 
 from vanphong.core.models import Role, Secrecy
 from vanphong.core.tests.factories import make_person, make_tree
-from vanphong.e2e import CHROMIUM, chromium
 from vanphong.registry.models import IncomingDocument
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with chromium() as b:
-        yield b
 
 
 def test_the_clerk_registers_by_keyboard_and_finds_it_without_accents(live_server, browser, transactional_db):

@@ -5,7 +5,6 @@ field that consume no number (DOMAIN.md §2)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +23,7 @@ from vanphong.registry.models import Direction, DocumentType, IncomingDocument, 
 from vanphong.registry.selectors import IncomingFilters, incoming_list
 from vanphong.registry.services import AuditAction
 from vanphong.registry.tests.conftest import incoming_entry
+from vanphong.testing import in_threads as _in_threads
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -374,37 +374,6 @@ needs_postgresql = pytest.mark.skipif(
 # Committed for real, so that the writers' own connections see the tree; the seeded
 # document types come back through the serialized rollback.
 concurrent = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _in_threads(count: int, work: Callable[[int], object]) -> tuple[list[object], list[BaseException]]:
-    """Runs `work(n)` in `count` threads released at once, each with its own
-    connection (closed at the end)."""
-    from django.db import connections
-
-    barrier = threading.Barrier(count)
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            result = work(n)
-            with lock:
-                results.append(result)
-        except BaseException as error:  # reported by the test
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a clerk hung (deadlock?)"
-    return results, errors
 
 
 def _entries(results: list[object]) -> list[IncomingDocument]:
