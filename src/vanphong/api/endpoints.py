@@ -36,7 +36,7 @@ from vanphong.api.schemas import (
 )
 from vanphong.core import selectors as core_selectors
 from vanphong.core.models import Organization, Person, Secrecy
-from vanphong.core.permissions import Action, visible_to
+from vanphong.core.permissions import Action
 from vanphong.core.web import get_checked, person_of
 from vanphong.handling import selectors as handling_selectors
 from vanphong.handling import services as handling_services
@@ -187,15 +187,6 @@ def _some(queryset: QuerySet[M], pks: Iterable[int], field: str) -> list[M]:
 INCOMING_RELATED = ("register", "document_type", "handler_unit", "organization")
 
 
-def _registering_committees(person: Person) -> QuerySet[Organization]:
-    """The committees whose registers this person keeps: as the page chooses them."""
-    return visible_to(
-        person,
-        Organization.objects.filter(kind__is_committee=True, closed_on__isnull=True),
-        action=Action.REGISTER,
-    ).order_by("path")
-
-
 @api.get("/incoming/", response={200: IncomingPage, **REFUSALS}, url_name="incoming_list")
 def incoming_list(request: HttpRequest, filters: Query[IncomingQuery]) -> dict[str, Any]:
     """The incoming register as the page lists it: newest first, only what the caller
@@ -241,7 +232,7 @@ def incoming_register(request: HttpRequest, payload: IncomingIn) -> tuple[int, d
     """Register an incoming document, as a clerk does on the page: in the register of
     a committee whose office they work in. The incoming number is given here."""
     person = person_of(request)
-    committees = list(_registering_committees(person))
+    committees = list(registry_selectors.registering_committees(person))
     if not committees:
         raise PermissionDenied(_("You do not keep any committee's register."))
     if payload.organization_id is None:

@@ -25,6 +25,13 @@ def navigation(person: Person) -> list[tuple[str, str, str]]:
     ]
 
 
+def registering_committees(person: Person) -> QuerySet[Organization]:
+    """The committees whose registers `person` keeps (a văn thư acts for the committee
+    its office serves): the pages and the API choose among these."""
+    committees = Organization.objects.filter(kind__is_committee=True, closed_on__isnull=True)
+    return visible_to(person, committees, action=Action.REGISTER).order_by("path")
+
+
 def incoming_visible_to(person: Person) -> QuerySet[IncomingDocument]:
     """Incoming documents `person` may see: their committees' registers, and nothing
     classified above their clearance: not in lists, counts or search."""

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanphong.core import selectors as core_selectors
-from vanphong.core.models import Organization, Secrecy
-from vanphong.core.permissions import Action, can, visible_to
+from vanphong.core.models import Secrecy
+from vanphong.core.permissions import Action, can
 from vanphong.core.web import attach_errors, get_checked, is_htmx, person_of, submit
 from vanphong.registry import exports, selectors, services
 from vanphong.registry.forms import (
@@ -33,17 +32,6 @@ from vanphong.registry.models import IncomingDocument, OutgoingDocument
 
 PAGE_SIZE = 50
 PDF_MAX_ROWS = 1000
-
-
-def _registering_committees(request: HttpRequest) -> QuerySet[Organization]:
-    """The committees whose registers this person keeps (a văn thư acts for the
-    committee its office serves)."""
-    person = person_of(request)
-    return visible_to(
-        person,
-        Organization.objects.filter(kind__is_committee=True, closed_on__isnull=True),
-        action=Action.REGISTER,
-    ).order_by("path")
 
 
 @login_required
@@ -63,7 +51,7 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "page": page,
-        "may_register": _registering_committees(request).exists(),
+        "may_register": selectors.registering_committees(person_of(request)).exists(),
         "querystring": _querystring_without_page(request),
     }
     template = "registry/_incoming_results.html" if is_htmx(request) else "registry/incoming_list.html"
@@ -79,7 +67,7 @@ def _querystring_without_page(request: HttpRequest) -> str:
 @login_required
 def incoming_create(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    committee = _registering_committees(request).first()
+    committee = selectors.registering_committees(person_of(request)).first()
     if committee is None:
         raise PermissionDenied
     units = core_selectors.subtree(committee).select_related("kind").order_by("path")
