@@ -1,9 +1,13 @@
-"""Demo data of document handling: recent incoming documents sent to the city's
-leaders on transfer slips, most directed, some already done.
+"""Demo data of document handling: the incoming documents of the last weeks sent to
+the city's leaders on transfer slips, as an office's board looks on an ordinary day.
 
 Called by `vanphong demo` after the registry's demo; written through the services as
-the clerk, the leaders and the handlers would. None are overdue: a leader cannot set
-a deadline in the past, and the demo does not travel in time.
+the clerk, the leaders and the handlers would. Each slip is sent on (about) the day
+its document came in and directed a few days later, entered on those days as the
+office does from the paper slip (`sent_on`, `directed_on`), so its deadline may have
+passed already: the recent slips still await direction; of the older ones, some are
+overdue (deadline passed, not done), some were done late, some on time, and the
+rest run towards a deadline to come.
 """
 
 from __future__ import annotations
@@ -51,27 +55,44 @@ def _send_and_handle(city: Organization, out: Out) -> None:
     clerk, secretary, deputy = (Person.objects.get(username=u) for u in ("vanthu", "bithu", "phobithu"))
     handlers = [Person.objects.get(username=u) for u in ("chanhvp", "phochanhvp", "chuyenvien")]
     documents = list(
-        IncomingDocument.objects.filter(organization=city, secrecy=Secrecy.NONE).order_by(
-            "-received_on", "-number"
-        )[:SLIPS]
+        IncomingDocument.objects.filter(organization=city, secrecy=Secrecy.NONE)
+        .select_related("handler_unit")
+        .order_by("-received_on", "-number")[:SLIPS]
     )
     out(f"Chuyển {len(documents)} văn bản đến gần đây cho lãnh đạo cho ý kiến chỉ đạo…")
     for n, document in enumerate(documents):
         leader = secretary if n % 3 else deputy
+        sent_on = min(document.received_on + dt.timedelta(days=rng.randint(0, 1)), today)
         slip = services.slip_send(
-            actor=clerk, document=document, leaders=[leader], note="Kính chuyển đồng chí."
+            actor=clerk, document=document, leaders=[leader], note="Kính chuyển đồng chí.", sent_on=sent_on
         )
-        if n % 4 == 0:
+        age = (today - sent_on).days
+        if age <= 2 or (age <= 14 and n % 4 == 0):
             continue  # still awaiting direction
+        directed_on = min(sent_on + dt.timedelta(days=rng.randint(0, 3)), today)
+        deadline: dt.date | None
+        if n % 7 == 3:
+            deadline = None  # for information and follow-up: no deadline
+        elif document.deadline is not None and document.deadline >= directed_on:
+            deadline = document.deadline
+        else:
+            deadline = directed_on + dt.timedelta(days=rng.randint(5, 20))
         handler = rng.choice(handlers)
+        unit = document.handler_unit
         slip = services.slip_direct(
             actor=leader,
             slip=slip,
             instruction=rng.choice(INSTRUCTIONS),
+            lead_unit=unit if unit is not None and unit.is_open and n % 5 == 2 else None,
             lead_person=handler,
-            deadline=max(document.deadline or today, today) + dt.timedelta(days=rng.randint(0, 10)),
+            directed_on=directed_on,
+            deadline=deadline,
         )
-        if n % 3 == 0:
+        late = deadline is not None and deadline < today
+        # Past the deadline: two in three done (late), the rest overdue. Otherwise
+        # half done (on time), the rest running towards their deadline.
+        done = n % 7 not in (1, 4) if late else n % 2 == 1
+        if done or n % 4 == 0:
             services.slip_progress(actor=handler, slip=slip, note="Đang lấy ý kiến các ban tham mưu.")
-        if n % 5 == 1:
+        if done:
             services.slip_complete(actor=handler, slip=slip, note=rng.choice(RESULTS))

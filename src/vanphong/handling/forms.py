@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.forms import DateField, OrganizationChoiceField
@@ -64,6 +65,12 @@ class DirectionForm(forms.Form):
         queryset=Person.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    directed_on = DateField(
+        label=_("Directed on"),
+        required=False,
+        initial=timezone.localdate,
+        help_text=_("The day the instruction was given, if it was written on the paper slip earlier."),
     )
     deadline = DateField(label=_("Deadline"), required=False)
 

@@ -85,7 +85,10 @@ class TransferSlip(models.Model):
         related_name="+",
         verbose_name=_("directed by"),
     )
-    directed_at = models.DateTimeField(_("directed at"), null=True, blank=True)
+    directed_at = models.DateTimeField(_("directed at"), null=True, blank=True)  # when entered
+    # The day the leader gave the instruction: earlier than `directed_at` when the
+    # office enters it later from the paper slip. The deadline runs from it.
+    directed_on = models.DateField(_("directed on"), null=True, blank=True)
 
     completed_by = models.ForeignKey(
         Person,
@@ -110,6 +113,10 @@ class TransferSlip(models.Model):
                 name="slip_directed_has_time",
             ),
             models.CheckConstraint(
+                condition=Q(state="sent") | Q(directed_on__isnull=False),
+                name="slip_directed_has_day",
+            ),
+            models.CheckConstraint(
                 condition=~Q(state="done") | Q(completed_at__isnull=False),
                 name="slip_done_has_time",
             ),
@@ -118,6 +125,15 @@ class TransferSlip(models.Model):
 
     def __str__(self) -> str:
         return str(_("Slip for incoming No. %(number)s") % {"number": self.document.number})
+
+    @property
+    def directed_earlier(self) -> bool:
+        """The direction was given on an earlier day than it was entered."""
+        return (
+            self.directed_on is not None
+            and self.directed_at is not None
+            and self.directed_on < timezone.localdate(self.directed_at)
+        )
 
     @property
     def is_overdue(self) -> bool:

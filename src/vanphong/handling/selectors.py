@@ -225,8 +225,10 @@ def handler_units(slip: TransferSlip) -> QuerySet[Organization]:
 
 def handler_candidates(slip: TransferSlip) -> QuerySet[Person]:
     """People who may lead the handling: holders of a role other than plain
-    membership in the committee's subtree today, cleared for the slip."""
-    roles = Membership.objects.current().filter(organization__path__startswith=slip.organization.path)
+    membership in an open unit of the committee's subtree today, cleared for the slip."""
+    roles = Membership.objects.current().filter(
+        organization__path__startswith=slip.organization.path, organization__closed_on__isnull=True
+    )
     return (
         Person.objects.filter(
             is_active=True,

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from vanphong.handling import selectors
 from vanphong.handling.models import Notification, SlipProgress, SlipState, TransferSlip
 from vanphong.registry.models import IncomingDocument
 
-DIRECTION_FIELDS = ["state", "instruction", "lead_unit", "lead_person", "deadline"]
+DIRECTION_FIELDS = ["state", "instruction", "lead_unit", "lead_person", "directed_on", "deadline"]
 
 
 class AuditAction:
@@ -116,11 +116,18 @@ def _names(people: Iterable[Person | Organization]) -> list[str]:
 
 @transaction.atomic
 def slip_send(
-    *, actor: Person, document: IncomingDocument, leaders: Iterable[Person], note: str = ""
+    *,
+    actor: Person,
+    document: IncomingDocument,
+    leaders: Iterable[Person],
+    note: str = "",
+    sent_on: dt.date | None = None,
 ) -> TransferSlip:
     """Forward `document` to `leaders` for their direction. The actor is the office
     that registered it; each leader must direct the work of the document's committee
-    and be cleared for its secrecy."""
+    and be cleared for its secrecy. `sent_on` is the day a slip that went out on
+    paper was sent, when it is entered later (today when not given): not in the
+    future, not before the document was received."""
     if not selectors.may_send(actor, document):
         raise PermissionDenied(_("Only the office that registered the document forwards it."))
     chosen = list({leader.pk: leader for leader in leaders}.values())
@@ -137,15 +144,28 @@ def slip_send(
             errors.append(
                 _("%(name)s does not direct the work of this committee.") % {"name": leader.full_name}
             )
-    if errors:
-        raise ValidationError({"leaders": errors})
+    problems: dict[str, list[str]] = {"leaders": errors} if errors else {}
+    sent_at = timezone.now()
+    if sent_on is not None and sent_on != timezone.localdate(sent_at):
+        if sent_on > timezone.localdate(sent_at):
+            problems["sent_on"] = [_("The day sent cannot be in the future.")]
+        elif sent_on < document.received_on:
+            problems["sent_on"] = [
+                _("A slip cannot be sent before the document was received (%(date)s).")
+                % {"date": formats.date_format(document.received_on, "SHORT_DATE_FORMAT")}
+            ]
+        # Entered later: that day, at the time of entering (the audit event keeps
+        # when it was entered).
+        sent_at = timezone.make_aware(dt.datetime.combine(sent_on, timezone.localtime(sent_at).time()))
+    if problems:
+        raise ValidationError(problems)
     slip = TransferSlip.objects.create(
         document=document,
         organization=document.organization,
         secrecy=document.secrecy,
         state=SlipState.SENT,
         sent_by=actor,
-        sent_at=timezone.now(),
+        sent_at=sent_at,
         note=note,
     )
     slip.sent_to.set(chosen)
@@ -153,26 +173,45 @@ def slip_send(
         actor=actor,
         action=AuditAction.SLIP_SENT,
         target=slip,
-        after={**audit.snapshot(slip, ["document", "state", "note"]), "sent_to": _names(chosen)},
+        after={**audit.snapshot(slip, ["document", "state", "sent_at", "note"]), "sent_to": _names(chosen)},
     )
     _tell(chosen, actor=actor, slip=slip, message=gettext_lazy("Awaiting your direction: %(document)s"))
     return slip
 
 
-def _in_committee(slip: TransferSlip, unit: Organization) -> bool:
-    return unit.closed_on is None and unit.path.startswith(slip.organization.path)
+def _unit_problem(slip: TransferSlip, unit: Organization) -> str | None:
+    """Why `unit` may not handle the slip (None when it may): it must be a unit of
+    the slip's committee (its subtree) and still open."""
+    if not unit.path.startswith(slip.organization.path):
+        return _("%(name)s is not a unit of this committee.") % {"name": unit.name}
+    if not unit.is_open:
+        return _("%(name)s has been closed.") % {"name": unit.name}
+    return None
 
 
-def _may_handle_for(slip: TransferSlip, person: Person) -> bool:
-    """A handler the leader may name: holding a role in the committee's subtree
-    today, and cleared for the slip."""
-    return (
-        person.is_active
-        and person.clearance >= slip.secrecy
-        and Membership.objects.current()
-        .filter(person=person, organization__path__startswith=slip.organization.path)
+def _handler_problem(slip: TransferSlip, person: Person) -> str | None:
+    """Why `person` may not handle the slip (None when they may): an active account
+    holding a role today in an open unit of the committee's subtree (a unit closed
+    today ends its roles today, but they still count as current), cleared for the
+    slip."""
+    if not person.is_active:
+        return _("The account of %(name)s has been disabled.") % {"name": person.full_name}
+    holds_role = (
+        Membership.objects.current()
+        .filter(
+            person=person,
+            organization__path__startswith=slip.organization.path,
+            organization__closed_on__isnull=True,
+        )
         .exists()
     )
+    if not holds_role:
+        return _("%(name)s holds no role in this committee or the units under it.") % {
+            "name": person.full_name
+        }
+    if person.clearance < slip.secrecy:
+        return _("%(name)s is not cleared for this document's secrecy level.") % {"name": person.full_name}
+    return None
 
 
 def _check_direction(
@@ -183,25 +222,34 @@ def _check_direction(
     lead_person: Person | None,
     co_units: list[Organization],
     co_persons: list[Person],
+    directed_on: dt.date,
     deadline: dt.date | None,
 ) -> None:
-    errors: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
     if not instruction:
-        errors["instruction"] = _("Write the instruction (ý kiến chỉ đạo).")
+        errors["instruction"] = [_("Write the instruction (ý kiến chỉ đạo).")]
     if lead_unit is None and lead_person is None:
-        errors["lead_unit"] = _("Choose the unit or the person who leads the handling.")
-    if lead_unit is not None and not _in_committee(slip, lead_unit):
-        errors["lead_unit"] = _("Choose an open unit of this committee.")
-    if any(not _in_committee(slip, unit) for unit in co_units):
-        errors["co_units"] = _("Choose open units of this committee.")
+        errors["lead_unit"] = [_("Choose the unit or the person who leads the handling.")]
+    if lead_unit is not None and (problem := _unit_problem(slip, lead_unit)):
+        errors["lead_unit"] = [problem]
+    if unit_problems := [p for unit in co_units if (p := _unit_problem(slip, unit))]:
+        errors["co_units"] = unit_problems
     elif lead_unit is not None and lead_unit in co_units:
-        errors["co_units"] = _("The lead unit is not also a co-handling unit.")
-    if lead_person is not None and not _may_handle_for(slip, lead_person):
-        errors["lead_person"] = _("Choose someone of this committee who is cleared for the document.")
-    if any(not _may_handle_for(slip, person) for person in co_persons):
-        errors["co_persons"] = _("Choose people of this committee who are cleared for the document.")
-    if deadline is not None and deadline < timezone.localdate():
-        errors["deadline"] = _("The deadline cannot be in the past.")
+        errors["co_units"] = [_("The lead unit is not also a co-handling unit.")]
+    if lead_person is not None and (problem := _handler_problem(slip, lead_person)):
+        errors["lead_person"] = [problem]
+    if person_problems := [p for person in co_persons if (p := _handler_problem(slip, person))]:
+        errors["co_persons"] = person_problems
+    sent_on = timezone.localdate(slip.sent_at)
+    if directed_on > timezone.localdate():
+        errors["directed_on"] = [_("The day of the direction cannot be in the future.")]
+    elif directed_on < sent_on:
+        errors["directed_on"] = [
+            _("The direction cannot be dated before the slip was sent (%(date)s).")
+            % {"date": formats.date_format(sent_on, "SHORT_DATE_FORMAT")}
+        ]
+    if deadline is not None and deadline < directed_on:
+        errors["deadline"] = [_("The deadline cannot be before the day of the direction.")]
     if errors:
         raise ValidationError(errors)
 
@@ -227,11 +275,16 @@ def slip_direct(
     lead_person: Person | None = None,
     co_units: Iterable[Organization] = (),
     co_persons: Iterable[Person] = (),
+    directed_on: dt.date | None = None,
     deadline: dt.date | None = None,
 ) -> TransferSlip:
     """The leader's decision: the instruction, who leads the handling (a unit of the
     committee, a person, or both), who helps, and by when. Only a leader the slip
-    was sent to, while it awaits direction."""
+    was sent to, while it awaits direction.
+
+    `directed_on` is the day the leader gave the instruction, when it is entered
+    later from the paper slip (today when not given): not in the future, not before
+    the slip was sent. The deadline runs from it, so it may already have passed."""
     slip = _locked(slip)
     if not (can(actor, Action.DIRECT, slip) and slip.sent_to.filter(pk=actor.pk).exists()):
         raise PermissionDenied(_("Only a leader this slip was sent to directs it."))
@@ -239,6 +292,7 @@ def slip_direct(
         raise ValidationError(_("This slip has already been directed."))
     instruction = instruction.strip()
     units, persons = list(co_units), list(co_persons)
+    directed_on = directed_on or timezone.localdate()
     _check_direction(
         slip,
         instruction=instruction,
@@ -246,12 +300,14 @@ def slip_direct(
         lead_person=lead_person,
         co_units=units,
         co_persons=persons,
+        directed_on=directed_on,
         deadline=deadline,
     )
     before = audit.snapshot(slip, DIRECTION_FIELDS)
     slip.instruction = instruction
     slip.lead_unit = lead_unit
     slip.lead_person = lead_person
+    slip.directed_on = directed_on
     slip.deadline = deadline
     slip.state = SlipState.DIRECTED
     slip.directed_by = actor
