@@ -50,7 +50,10 @@ M = TypeVar("M", bound=models.Model)
 api = NinjaAPI(
     title="vanphong",
     version="1",
-    description="Incoming documents and their transfer slips. Bearer tokens: `vanphong apitoken issue`.",
+    description=(
+        "Incoming documents and their transfer slips. Bearer tokens: the API tokens page "
+        "(/api/tokens/) or `vanphong apitoken issue`."
+    ),
     urls_namespace="api",
     # Swagger UI loads its assets from a CDN, which the offices' closed networks do not
     # reach: only the schema itself is served.

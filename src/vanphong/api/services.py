@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vanphong.api import selectors
 from vanphong.api.models import PREFIX_LENGTH, TOKEN_PREFIX, ApiToken, token_hash
 from vanphong.core import audit
 from vanphong.core.models import Person
@@ -34,9 +35,16 @@ AUDIT_LABELS = {
 
 
 def _check_owner(actor: Person | None, person: Person) -> None:
-    # A person manages their own tokens; the system (`vanphong apitoken`, run by the
+    # A person issues their own tokens; the system (`vanphong apitoken`, run by the
     # server's administrator) may act for anyone.
     if actor is not None and actor.pk != person.pk:
+        raise PermissionDenied(_("A person manages only their own API tokens."))
+
+
+def _check_revoker(actor: Person | None, person: Person) -> None:
+    # A system administrator may also revoke anybody's token (a leaked one, a person
+    # who left), but not issue one in their name.
+    if actor is not None and actor.pk != person.pk and not selectors.manages_every_token(actor):
         raise PermissionDenied(_("A person manages only their own API tokens."))
 
 
@@ -71,9 +79,10 @@ def token_issue(*, actor: Person | None, person: Person, name: str) -> tuple[Api
 
 @transaction.atomic
 def token_revoke(*, actor: Person | None, token: ApiToken) -> ApiToken:
-    """Refuse `token` from now on. The row stays, so the trail can name it."""
+    """Refuse `token` from now on. The row stays, so the trail can name it. Its
+    person revokes it, or a system administrator (the trail then names them)."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
-    _check_owner(actor, token.person)
+    _check_revoker(actor, token.person)
     if token.revoked_at is not None:
         raise ValidationError(_("This token has already been revoked."))
     token.revoked_at = timezone.now()

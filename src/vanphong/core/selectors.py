@@ -45,9 +45,16 @@ def navigation_for(person: Person) -> list[NavItem]:
     return items
 
 
-def _module_items(person: Person) -> list[NavItem]:
-    """Menu entries of the other apps: each may declare `navigation(person)` in its
-    selectors module (core imports none of them directly)."""
+def account_navigation_for(person: Person) -> list[NavItem]:
+    """Entries of the person's own menu (under their name, beside the password): the
+    other apps may declare `account_navigation(person)` in their selectors module."""
+    return _module_items(person, "account_navigation")
+
+
+def _module_items(person: Person, hook: str = "navigation") -> list[NavItem]:
+    """Menu entries of the other apps: each may declare `navigation(person)` (and
+    `account_navigation(person)`) in its selectors module (core imports none of them
+    directly)."""
     items: list[NavItem] = []
     for config in apps.get_app_configs():
         if not config.name.startswith("vanphong.") or config.name == "vanphong.core":
@@ -56,7 +63,7 @@ def _module_items(person: Person) -> list[NavItem]:
             module = importlib.import_module(f"{config.name}.selectors")
         except ModuleNotFoundError:
             continue
-        declared = getattr(module, "navigation", None)
+        declared = getattr(module, hook, None)
         if declared is not None:
             items.extend(NavItem(label, url, name) for label, url, name in declared(person))
     return items

@@ -32,6 +32,12 @@ def uncleared(tree):  # noqa: F811
     return persona(tree, Role.SPECIALIST, Secrecy.NONE)
 
 
+@pytest.fixture
+def sysadmin(db) -> Person:
+    """The system administrator: a superuser outside the tree, as the demo has one."""
+    return Person.objects.create_superuser("quantri", "Quan-tri-2026!", full_name="Quản Trị Hệ Thống")
+
+
 def bearer(person: Person) -> str:
     _token, plaintext = token_issue(actor=person, person=person, name="thử nghiệm")
     return plaintext

@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
+from django.utils.translation import override
 
 from vanphong.api import services
 from vanphong.api.models import ApiToken
+from vanphong.core.audit import event_label
 from vanphong.core.models import AuditEvent, Person
 
 URL = "/api/v1/incoming/"
@@ -103,3 +105,35 @@ def test_the_command_prints_the_token_once_and_revokes_it(clerk):
     call_command("apitoken", "revoke", token.prefix, stdout=io.StringIO())
     token.refresh_from_db()
     assert token.is_revoked
+
+
+def test_the_system_administrator_revokes_anybodys_token_and_is_named_in_the_trail(clerk, sysadmin):
+    token, plaintext = services.token_issue(actor=clerk, person=clerk, name="Máy quét")
+    services.token_revoke(actor=sysadmin, token=token)
+    token.refresh_from_db()
+    assert token.is_revoked
+    event = AuditEvent.objects.filter(action="apitoken.revoked").get()
+    assert event.actor == sysadmin and event.target_id == str(token.pk)
+    assert Client(headers={"Authorization": f"Bearer {plaintext}"}).get(URL).status_code == 401
+
+
+def test_the_system_administrator_does_not_issue_tokens_in_anybodys_name(clerk, sysadmin):
+    with pytest.raises(PermissionDenied):
+        services.token_issue(actor=sysadmin, person=clerk, name="x")
+    assert not ApiToken.objects.exists()
+
+
+def test_an_inactive_administrator_revokes_nobody_elses_token(clerk, sysadmin):
+    token, _ = services.token_issue(actor=clerk, person=clerk, name="x")
+    Person.objects.filter(pk=sysadmin.pk).update(is_active=False)
+    sysadmin.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.token_revoke(actor=sysadmin, token=token)
+    token.refresh_from_db()
+    assert not token.is_revoked
+
+
+def test_the_audit_trail_names_the_token_events(clerk):
+    with override("en"):
+        assert event_label("apitoken.issued") == "API token issued"
+        assert event_label("apitoken.revoked") == "API token revoked"

@@ -31,6 +31,7 @@ from vanphong.core.models import (
 from vanphong.core.services import AuditAction, PersonRecord
 from vanphong.core.tests.factories import Tree, kind, make_person, make_tree
 from vanphong.testing import in_threads as _in_threads
+from vanphong.testing import needs_postgresql
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -803,13 +804,6 @@ def test_people_import_of_many_rows_stays_under_the_databases_parameter_limits(t
 
 
 # --- Concurrent writers (PostgreSQL) ---------------------------------------------------------
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite serializes every writer on one database lock, so it cannot show a race; "
-    "run with DATABASE_URL=postgres://… to test the row locks",
-)
-
 
 # Committed for real, so that the writers' own connections see the tree. The rollback
 # is serialized like the project's other transactional tests (test_e2e): mixing the
