@@ -111,6 +111,7 @@ class Attachment(models.Model):
 INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 TYPE_LABELS = {
     "application/pdf": "PDF",
+    "text/plain": "TXT",
     "image/jpeg": "JPEG",
     "image/png": "PNG",
     "image/tiff": "TIFF",

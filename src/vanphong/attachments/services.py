@@ -20,7 +20,7 @@ import filetype
 import pypdf
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
@@ -33,6 +33,7 @@ from vanphong.attachments.models import TYPE_LABELS, Attachment, FileRole
 from vanphong.core import audit
 from vanphong.core.models import Person, Secrecy
 from vanphong.core.permissions import Action, can
+from vanphong.registry import services as registry_services
 from vanphong.registry.models import IncomingDocument
 
 logger = logging.getLogger(__name__)
@@ -40,11 +41,19 @@ logger = logging.getLogger(__name__)
 
 class AuditAction:
     ATTACHMENT_ADDED = "attachment.added"
+    TEXT_EXTRACTED = "attachment.text_extracted"
 
 
-AUDIT_LABELS = {AuditAction.ATTACHMENT_ADDED: gettext_lazy("File attached")}
+AUDIT_LABELS = {
+    AuditAction.ATTACHMENT_ADDED: gettext_lazy("File attached"),
+    AuditAction.TEXT_EXTRACTED: gettext_lazy("Text of a file read for the search"),
+}
 
 PDF = "application/pdf"
+TEXT = "text/plain"
+# The text layer read of one PDF: far beyond any document the office registers (a
+# 300-page report is about a million characters), a bound on a hostile file.
+TEXT_LIMIT = 4_000_000
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODT = "application/vnd.oasis.opendocument.text"
@@ -276,6 +285,10 @@ def _attachment_add(
         if existing is None:
             raise
         raise _duplicate_error(existing) from None
+    if attachment.content_type == PDF:
+        # Reading the text layer takes seconds for a long PDF: the worker does it.
+        pk = attachment.pk
+        transaction.on_commit(lambda: _enqueue_text_extraction(pk))
     audit.record(
         actor=actor,
         action=AuditAction.ATTACHMENT_ADDED,
@@ -290,3 +303,85 @@ def _attachment_add(
         },
     )
     return attachment
+
+
+def _enqueue_text_extraction(attachment_id: int) -> None:
+    from vanphong.attachments.tasks import extract_text
+
+    extract_text.enqueue(attachment_id)
+
+
+# --- The text layer, for the search ---------------------------------------------------------
+
+
+def _text_layer(attachment: Attachment) -> str:
+    """The text of a PDF's text layer, page after page; empty for a scan without one
+    (OCR comes with the archive's digitization)."""
+    parts: list[str] = []
+    length = 0
+    with attachment.file.open("rb") as stream:
+        reader = pypdf.PdfReader(stream, strict=False)
+        for page in reader.pages:
+            text = " ".join((page.extract_text() or "").split())
+            parts.append(text)
+            length += len(text)
+            if length >= TEXT_LIMIT:
+                break
+    return "\n".join(parts)[:TEXT_LIMIT]
+
+
+@transaction.atomic
+def text_layer_extract(*, attachment: Attachment) -> Attachment | None:
+    """Read the text layer of a PDF original into a text file stored beside it (the
+    original is not touched), and make the document findable by the text of all its
+    files. Returns the text file, or None when the PDF has no text. Running it again
+    returns the text file made the first time. The system acts: one audit event
+    `attachment.text_extracted` on the document."""
+    attachment = Attachment.objects.select_for_update().select_related("document").get(pk=attachment.pk)
+    if attachment.role != FileRole.ORIGINAL or attachment.content_type != PDF:
+        return None
+    existing = attachment.derived.filter(content_type=TEXT).first()
+    if existing is not None:
+        return existing
+    text = _text_layer(attachment)
+    if not text.strip():
+        return None
+    content = text.encode("utf-8")
+    derived = Attachment(
+        document=attachment.document,
+        role=FileRole.DERIVED,
+        derived_from=attachment,
+        original_name=f"{attachment.original_name.rsplit('.', 1)[0]}.txt",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content_type=TEXT,
+        uploaded_by=None,
+    )
+    derived.file.save("text.txt", ContentFile(content), save=False)
+    name = derived.file.name
+    try:
+        derived.save()
+        _reindex(attachment.document)
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    audit.record(
+        actor=None,
+        action=AuditAction.TEXT_EXTRACTED,
+        target=attachment.document,
+        after={
+            "attachment": attachment.pk,
+            "text": derived.pk,
+            "characters": len(text),
+            "sha256": derived.sha256,
+        },
+    )
+    return derived
+
+
+def _reindex(document: IncomingDocument) -> None:
+    texts = []
+    for derived in document.attachments.filter(role=FileRole.DERIVED, content_type=TEXT).order_by("pk"):
+        with derived.file.open("rb") as stream:
+            texts.append(stream.read().decode("utf-8", "replace"))
+    registry_services.incoming_reindex(document=document, attached_text="\n".join(texts))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from vanphong.core.forms import DateField, OrganizationChoiceField
 from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.registry.models import DocumentType, Urgency
+from vanphong.registry.selectors import IncomingFilters, Order, OutgoingFilters
 
 
 class IncomingForm(forms.Form):
@@ -47,13 +48,48 @@ class IncomingForm(forms.Form):
         handler.queryset = units
 
 
+ORDER_CHOICES = [(Order.RELEVANCE, _("Best match first")), (Order.DATE, _("Newest first"))]
+REGISTER_CHOICES = [
+    ("", _("All registers")),
+    ("ordinary", _("Ordinary register")),
+    ("classified", _("Classified register")),
+]
+
+
+def _classified(choice: str) -> bool | None:
+    return {"ordinary": False, "classified": True}.get(choice)
+
+
 class IncomingFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        help_text=_("Number and symbol, issuer, abstract, file text; accents optional"),
+    )
+    order = forms.ChoiceField(label=_("Order"), choices=ORDER_CHOICES, required=False)
     document_type = forms.ModelChoiceField(
         label=_("Document type"), queryset=DocumentType.objects.all(), required=False
     )
+    issuer = forms.CharField(label=_("Issuing body"), max_length=200, required=False)
     received_from = DateField(label=_("Received from"), required=False)
     received_to = DateField(label=_("Received until"), required=False)
+    register = forms.ChoiceField(label=_("Register"), choices=REGISTER_CHOICES, required=False)
+
+    def filters(self) -> IncomingFilters:
+        """The list's filters: none when the form is unbound or invalid (its errors
+        are shown above the unfiltered list)."""
+        if not self.is_valid():
+            return IncomingFilters()
+        data = self.cleaned_data
+        return IncomingFilters(
+            query=data["q"],
+            order=data["order"] or Order.RELEVANCE,
+            document_type=data["document_type"],
+            issuer=data["issuer"],
+            received_from=data["received_from"],
+            received_to=data["received_to"],
+            classified=_classified(data["register"]),
+        )
 
 
 class OutgoingForm(forms.Form):
@@ -102,13 +138,48 @@ class OutgoingForm(forms.Form):
         self.fields["document_type"].widget.attrs["autofocus"] = True
 
 
+STATUS_CHOICES = [("", _("Any status")), ("issued", _("Issued")), ("cancelled", _("Cancelled"))]
+
+
 class OutgoingFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        help_text=_("Number and symbol, abstract, recipients; accents optional"),
+    )
+    order = forms.ChoiceField(label=_("Order"), choices=ORDER_CHOICES, required=False)
     document_type = forms.ModelChoiceField(
         label=_("Document type"), queryset=DocumentType.objects.all(), required=False
     )
+    issuer = OrganizationChoiceField(
+        label=_("Issued by"), queryset=Organization.objects.none(), required=False
+    )
     issued_from = DateField(label=_("Issued from"), required=False)
     issued_to = DateField(label=_("Issued until"), required=False)
+    register = forms.ChoiceField(label=_("Register"), choices=REGISTER_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+
+    def __init__(self, *args: Any, issuers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        issuer = self.fields["issuer"]
+        assert isinstance(issuer, OrganizationChoiceField)
+        issuer.queryset = issuers
+
+    def filters(self) -> OutgoingFilters:
+        """As `IncomingFilterForm.filters`."""
+        if not self.is_valid():
+            return OutgoingFilters()
+        data = self.cleaned_data
+        return OutgoingFilters(
+            query=data["q"],
+            order=data["order"] or Order.RELEVANCE,
+            document_type=data["document_type"],
+            issuer=data["issuer"],
+            issued_from=data["issued_from"],
+            issued_to=data["issued_to"],
+            classified=_classified(data["register"]),
+            cancelled={"issued": False, "cancelled": True}.get(data["status"]),
+        )
 
 
 class OutgoingCancelForm(forms.Form):

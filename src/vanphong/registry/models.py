@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.models import CongressTerm, Organization, Person, Secrecy
 from vanphong.core.vietnamese import fold
+from vanphong.registry.search import FTS5Terms
 
 
 def duplicate_key(issuer: str, symbol: str) -> str:
@@ -158,7 +159,8 @@ class IncomingDocument(models.Model):
         Person, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("registered by")
     )
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
-    search_text = models.TextField(editable=False, default="")
+    # What the search box finds it by (`search.terms`), indexed by the database.
+    search_terms = models.TextField(editable=False, default="")
     # Issuer and symbol folded (case, accents, spaces): what makes two entries "the
     # same document". SQLite's case-insensitive match folds ASCII only.
     duplicate_key = models.CharField(max_length=300, editable=False, default="")
@@ -177,6 +179,10 @@ class IncomingDocument(models.Model):
         indexes = [
             models.Index(fields=["organization", "-received_on", "-number"]),
             models.Index(fields=["organization", "duplicate_key", "document_date"]),
+            # Search results are read newest first across all the registers one sees.
+            models.Index(fields=["-received_on", "-id"], name="incoming_newest"),
+            # The register filtered by type, newest first (a year of Nghị quyết).
+            models.Index(fields=["document_type", "-received_on", "-id"], name="incoming_type_newest"),
         ]
 
     def __str__(self) -> str:
@@ -288,7 +294,8 @@ class OutgoingDocument(models.Model):
         Person, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("registered by")
     )
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
-    search_text = models.TextField(editable=False, default="")
+    # What the search box finds it by (`search.terms`), indexed by the database.
+    search_terms = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["-issued_on", "-number"]
@@ -298,7 +305,11 @@ class OutgoingDocument(models.Model):
             models.UniqueConstraint(fields=["series", "number"], name="outgoing_number_unique"),
             models.CheckConstraint(condition=Q(copies__gte=1), name="outgoing_copies_positive"),
         ]
-        indexes = [models.Index(fields=["organization", "-issued_on", "-number"])]
+        indexes = [
+            models.Index(fields=["organization", "-issued_on", "-number"]),
+            models.Index(fields=["-issued_on", "-id"], name="outgoing_newest"),
+            models.Index(fields=["document_type", "-issued_on", "-id"], name="outgoing_type_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.symbol
@@ -306,3 +317,80 @@ class OutgoingDocument(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+
+class IncomingSearchIndex(models.Model):
+    """SQLite only: the FTS5 table indexing `IncomingDocument.search_terms`, kept by
+    triggers (migration 0005). Its rowid is the day received and the document's id
+    (`day << 32 | id`), so the index read in rowid order is the register newest
+    first. PostgreSQL indexes a generated column of the document's own table."""
+
+    rowid = models.BigIntegerField(primary_key=True)
+    terms = FTS5Terms()
+
+    class Meta:
+        managed = False
+        db_table = "registry_incoming_fts"
+
+    def __str__(self) -> str:
+        return str(self.rowid)
+
+
+class OutgoingSearchIndex(models.Model):
+    """SQLite only: as `IncomingSearchIndex`, for outgoing documents by day issued."""
+
+    rowid = models.BigIntegerField(primary_key=True)
+    terms = FTS5Terms()
+
+    class Meta:
+        managed = False
+        db_table = "registry_outgoing_fts"
+
+    def __str__(self) -> str:
+        return str(self.rowid)
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for its turn")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class RegisterExport(models.Model):
+    """A printed register laid out in the background (`registry/tasks.py`): a PDF too
+    long to make while the person waits. What was asked and by whom; the file, in the
+    default storage, once made. Only the person who asked downloads it, and only
+    while their clearance still covers the most secret row in it; it is deleted after
+    `exports.EXPORT_KEEP`."""
+
+    requested_by = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("requested by")
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    extension = models.CharField(_("format"), max_length=4, default="pdf")
+    # The list's filters and the language as the task rebuilds them (`exports.Parameters`).
+    parameters = models.JSONField(_("parameters"), default=dict)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    rows = models.PositiveIntegerField(_("documents"), default=0)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    file = models.FileField(_("file"), upload_to="registry-exports/%Y/%m/%d/", max_length=200, blank=True)
+    # The most secret row in the file: whoever downloads it must still be cleared for it.
+    secrecy = models.PositiveSmallIntegerField(_("secrecy"), choices=Secrecy.choices, default=Secrecy.NONE)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # What went wrong, for the administrator (the person sees a plain message).
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("register export")
+        verbose_name_plural = _("register exports")
+        indexes = [models.Index(fields=["requested_at"], name="registerexport_requested")]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.period_start}–{self.period_end} ({self.status})"

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from vanphong.core.models import Membership, Organization, Person
 from vanphong.core.permissions import GRANTS, Action, visible_to
 from vanphong.core.vietnamese import fold
-from vanphong.registry.models import DocumentType, IncomingDocument, OutgoingDocument, duplicate_key
+from vanphong.registry import search
+from vanphong.registry.models import (
+    DocumentType,
+    IncomingDocument,
+    IncomingSearchIndex,
+    OutgoingDocument,
+    OutgoingSearchIndex,
+    duplicate_key,
+)
 
 SIGNING_ROLES = [role for role, actions in GRANTS.items() if Action.DIRECT in actions]
 
@@ -58,29 +66,78 @@ def incoming_duplicates(
     )
 
 
+# Newest first, and on one day in the order registered: the id, not the register's
+# number, breaks the tie so that one index (`incoming_newest`) serves every register
+# a person sees at once (a number is per register, and the classified register
+# runs its own).
+INCOMING_ORDER = ("-received_on", "-id")
+OUTGOING_ORDER = ("-issued_on", "-id")
+
+
+class Order:
+    """How a list with words searched is ordered (without words: newest first)."""
+
+    RELEVANCE = "relevance"
+    DATE = "date"
+
+
 @dataclass(frozen=True)
 class IncomingFilters:
     query: str = ""
+    order: str = Order.RELEVANCE
     document_type: DocumentType | None = None
+    issuer: str = ""
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     classified: bool | None = None
 
 
-def incoming_list(person: Person, filters: IncomingFilters) -> QuerySet[IncomingDocument]:
+def _issuer_q(issuer: str) -> Q:
+    """The documents of one issuer, however its name was capitalized or accented
+    ("Ban Tổ chức Trung ương" = "BAN TO CHUC TRUNG UONG"): the duplicate key starts
+    with the folded name."""
+    return Q(duplicate_key__startswith=f"{fold(issuer)}|")
+
+
+def _incoming_filtered(person: Person, filters: IncomingFilters) -> QuerySet[IncomingDocument]:
     documents = incoming_visible_to(person).select_related("document_type", "register", "handler_unit")
-    folded = fold(filters.query)
-    for word in folded.split():
-        documents = documents.filter(Q(search_text__contains=word))
     if filters.document_type is not None:
         documents = documents.filter(document_type=filters.document_type)
+    if filters.issuer.strip():
+        documents = documents.filter(_issuer_q(filters.issuer))
     if filters.received_from is not None:
         documents = documents.filter(received_on__gte=filters.received_from)
     if filters.received_to is not None:
         documents = documents.filter(received_on__lte=filters.received_to)
     if filters.classified is not None:
         documents = documents.filter(register__is_classified=filters.classified)
-    return documents.order_by("-received_on", "-number")
+    return documents
+
+
+def incoming_results(
+    person: Person, filters: IncomingFilters
+) -> search.Results[IncomingDocument] | search.Capped[IncomingDocument]:
+    """The register page's list: with words, the search's results (best first, or
+    newest first), else the register newest first. Either pages with Paginator."""
+    documents = _incoming_filtered(person, filters)
+    found = search.search(
+        documents,
+        filters.query,
+        date_field="received_on",
+        index=IncomingSearchIndex,
+        by_date=filters.order == Order.DATE,
+    )
+    return found if found is not None else search.Capped(documents.order_by(*INCOMING_ORDER))
+
+
+def incoming_list(person: Person, filters: IncomingFilters) -> QuerySet[IncomingDocument]:
+    """Every entry the filters and words find, newest first, uncounted and uncapped:
+    for printed registers and the API."""
+    documents = _incoming_filtered(person, filters)
+    found = search.search(documents, filters.query, date_field="received_on", index=IncomingSearchIndex)
+    if found is not None:
+        documents = found.all_matching()
+    return documents.order_by(*INCOMING_ORDER)
 
 
 # --- Outgoing documents ---------------------------------------------------------------------
@@ -122,24 +179,53 @@ def outgoing_drafters(issuers: QuerySet[Organization]) -> QuerySet[Person]:
 @dataclass(frozen=True)
 class OutgoingFilters:
     query: str = ""
+    order: str = Order.RELEVANCE
     document_type: DocumentType | None = None
+    issuer: Organization | None = None
     issued_from: dt.date | None = None
     issued_to: dt.date | None = None
     classified: bool | None = None
+    cancelled: bool | None = None
 
 
-def outgoing_list(person: Person, filters: OutgoingFilters) -> QuerySet[OutgoingDocument]:
+def _outgoing_filtered(person: Person, filters: OutgoingFilters) -> QuerySet[OutgoingDocument]:
     documents = outgoing_visible_to(person).select_related(
         "document_type", "register", "signer", "organization"
     )
-    for word in fold(filters.query).split():
-        documents = documents.filter(search_text__contains=word)
     if filters.document_type is not None:
         documents = documents.filter(document_type=filters.document_type)
+    if filters.issuer is not None:
+        documents = documents.filter(organization=filters.issuer)
     if filters.issued_from is not None:
         documents = documents.filter(issued_on__gte=filters.issued_from)
     if filters.issued_to is not None:
         documents = documents.filter(issued_on__lte=filters.issued_to)
     if filters.classified is not None:
         documents = documents.filter(register__is_classified=filters.classified)
-    return documents.order_by("-issued_on", "-registered_at", "-pk")
+    if filters.cancelled is not None:
+        documents = documents.filter(cancelled_at__isnull=not filters.cancelled)
+    return documents
+
+
+def outgoing_results(
+    person: Person, filters: OutgoingFilters
+) -> search.Results[OutgoingDocument] | search.Capped[OutgoingDocument]:
+    """The outgoing register page's list, as `incoming_results`."""
+    documents = _outgoing_filtered(person, filters)
+    found = search.search(
+        documents,
+        filters.query,
+        date_field="issued_on",
+        index=OutgoingSearchIndex,
+        by_date=filters.order == Order.DATE,
+    )
+    return found if found is not None else search.Capped(documents.order_by(*OUTGOING_ORDER))
+
+
+def outgoing_list(person: Person, filters: OutgoingFilters) -> QuerySet[OutgoingDocument]:
+    """Every entry the filters and words find, newest first: for printed registers."""
+    documents = _outgoing_filtered(person, filters)
+    found = search.search(documents, filters.query, date_field="issued_on", index=OutgoingSearchIndex)
+    if found is not None:
+        documents = found.all_matching()
+    return documents.order_by(*OUTGOING_ORDER)

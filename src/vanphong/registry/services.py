@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from vanphong.core import audit
 from vanphong.core.models import CongressTerm, Organization, Person, Secrecy
 from vanphong.core.permissions import Action, can
-from vanphong.core.vietnamese import fold
+from vanphong.registry import search
 from vanphong.registry.models import (
     Direction,
     DocumentType,
@@ -109,14 +109,6 @@ def _register(organization: Organization, direction: Direction, year: int, class
     )
 
 
-def _search_text(document_type: DocumentType, symbol: str, issuer: str, abstract: str) -> str:
-    """What the register's search matches, folded: the columns as the clerk reads
-    them, with the type's name the way a document is named aloud ("Công văn số
-    12-CV/TU", found by "cong van so 12"), then the issuer and the abstract."""
-    number = f"số {symbol}" if symbol else ""
-    return fold(f"{document_type.name} {number} {issuer} {abstract}")
-
-
 def _check_incoming(
     *,
     organization: Organization,
@@ -128,6 +120,7 @@ def _check_incoming(
     handler_unit: Organization | None,
     deadline: dt.date | None,
     note: str,
+    handler_person: Person | None = None,
 ) -> None:
     today = timezone.localdate()
     errors: dict[str, str] = {}
@@ -152,6 +145,22 @@ def _check_incoming(
         errors["deadline"] = _("The deadline cannot be before the day the document was received.")
     if handler_unit is not None and not handler_unit.path.startswith(organization.path):
         errors["handler_unit"] = _("Choose a unit of this committee.")
+    elif handler_unit is not None and not handler_unit.is_open:
+        errors["handler_unit"] = _("This organization has been closed.")
+    # The handler holds a role today in an open unit of the committee's subtree.
+    if handler_person is not None and not handler_person.is_active:
+        errors["handler_person"] = _("The account of %(name)s has been disabled.") % {
+            "name": handler_person.full_name
+        }
+    elif (
+        handler_person is not None
+        and not handler_person.memberships.current()
+        .filter(organization__path__startswith=organization.path, organization__closed_on__isnull=True)
+        .exists()
+    ):
+        errors["handler_person"] = _("%(name)s holds no role in this committee or the units under it.") % {
+            "name": handler_person.full_name
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -193,6 +202,7 @@ def incoming_register(
         handler_unit=handler_unit,
         deadline=deadline,
         note=note,
+        handler_person=handler_person,
     )
     register = _register(organization, Direction.INCOMING, received_on.year, secrecy > Secrecy.NONE)
     register.last_number += 1
@@ -214,7 +224,9 @@ def incoming_register(
         deadline=deadline,
         note=note,
         registered_by=actor,
-        search_text=_search_text(document_type, symbol, issuer, abstract),
+        search_terms=search.incoming_terms(
+            type_name=document_type.name, symbol=symbol, issuer=issuer, abstract=abstract
+        ),
         duplicate_key=duplicate_key(issuer, symbol),
     )
     audit.record(
@@ -224,6 +236,22 @@ def incoming_register(
         after=audit.snapshot(document, INCOMING_FIELDS),
     )
     return document
+
+
+def incoming_reindex(*, document: IncomingDocument, attached_text: str) -> None:
+    """Make `document` findable by the text of its files (`attached_text`: all of
+    it, as the attachments app reads it from their text layers), besides its
+    columns. Not audited: the index is derived from the record, not part of it; the
+    files it comes from are audited as they are attached."""
+    document_type = document.document_type
+    terms = search.incoming_terms(
+        type_name=document_type.name,
+        symbol=document.symbol,
+        issuer=document.issuer,
+        abstract=document.abstract,
+        attached_text=attached_text,
+    )
+    IncomingDocument.objects.filter(pk=document.pk).update(search_terms=terms)
 
 
 @transaction.atomic
@@ -407,7 +435,13 @@ def outgoing_register(
         urgency=urgency,
         note=note,
         registered_by=actor,
-        search_text=fold(f"{_search_text(document_type, symbol, organization.name, abstract)} {recipients}"),
+        search_terms=search.outgoing_terms(
+            type_name=document_type.name,
+            symbol=symbol,
+            issuer=organization.name,
+            abstract=abstract,
+            recipients=recipients,
+        ),
     )
     audit.record(
         actor=actor,

@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,30 +28,22 @@ from vanphong.registry.forms import (
     OutgoingFilterForm,
     OutgoingForm,
 )
-from vanphong.registry.models import IncomingDocument, OutgoingDocument
+from vanphong.registry.models import ExportStatus, IncomingDocument, OutgoingDocument
 
 PAGE_SIZE = 50
-PDF_MAX_ROWS = 1000
 
 
 @login_required
 def incoming_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     form = IncomingFilterForm(request.GET or None)
-    filters = selectors.IncomingFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.IncomingFilters(
-            query=data["q"] or "",
-            document_type=data["document_type"],
-            received_from=data["received_from"],
-            received_to=data["received_to"],
-        )
-    page = Paginator(selectors.incoming_list(person, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    results = selectors.incoming_results(person, form.filters())
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "form": form,
         "page": page,
         "may_register": selectors.registering_committees(person_of(request)).exists(),
+        "count_is_capped": getattr(results, "count_is_capped", False),
         "querystring": _querystring_without_page(request),
     }
     template = "registry/_incoming_results.html" if is_htmx(request) else "registry/incoming_list.html"
@@ -123,68 +115,14 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/incoming_detail.html", {"document": document, "events": events})
 
 
-def _export(request: HttpRequest, extension: str) -> HttpResponse:
-    """The incoming register of the filtered period as the paper book looks, or back
-    to the list with the reason when the period cannot be printed."""
-    person = person_of(request)
-    form = IncomingFilterForm(request.GET)
-    back = reverse("incoming_list") + (f"?{query}" if (query := _querystring_without_page(request)) else "")
-    if not form.is_valid():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else None
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else str(error))
-        return redirect(back)
-    data = form.cleaned_data
-    start, end = exports.default_period(data["received_from"], data["received_to"], timezone.localdate())
-    try:
-        period = exports.check_period(start, end)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect(back)
-    filters = selectors.IncomingFilters(
-        query=data["q"] or "",
-        document_type=data["document_type"],
-        received_from=period.start,
-        received_to=period.end,
-    )
-    books = exports.sections(person, filters)
-    rows = sum(len(book.rows) for book in books)
-    if extension == "pdf" and rows > PDF_MAX_ROWS:
-        # Laying out a PDF takes about 20 ms a row: beyond this the request would time out.
-        messages.error(
-            request,
-            _(
-                "A PDF holds at most %(max)s documents (this period has %(rows)s): "
-                "export it in parts, or as Excel."
-            )
-            % {"max": PDF_MAX_ROWS, "rows": rows},
-        )
-        return redirect(back)
-    services.classified_reads_record(
-        actor=person,
-        documents=selectors.incoming_list(person, filters).filter(secrecy__gt=Secrecy.NONE),
-        via=f"export.{extension}",
-    )
-    if extension == "xlsx":
-        content, content_type = exports.build_xlsx(books, period), exports.XLSX_CONTENT_TYPE
-    else:
-        content, content_type = exports.build_pdf(books, period), exports.PDF_CONTENT_TYPE
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, extension)}"'
-    response["Cache-Control"] = "no-store"  # may hold classified abstracts
-    return response
-
-
 @login_required
 def incoming_export_xlsx(request: HttpRequest) -> HttpResponse:
-    return _export(request, "xlsx")
+    return _register_export(request, exports.INCOMING, "xlsx")
 
 
 @login_required
 def incoming_export_pdf(request: HttpRequest) -> HttpResponse:
-    return _export(request, "pdf")
+    return _register_export(request, exports.INCOMING, "pdf")
 
 
 # --- Outgoing documents ---------------------------------------------------------------------
@@ -193,21 +131,14 @@ def incoming_export_pdf(request: HttpRequest) -> HttpResponse:
 @login_required
 def outgoing_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    form = OutgoingFilterForm(request.GET or None)
-    filters = selectors.OutgoingFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.OutgoingFilters(
-            query=data["q"] or "",
-            document_type=data["document_type"],
-            issued_from=data["issued_from"],
-            issued_to=data["issued_to"],
-        )
-    page = Paginator(selectors.outgoing_list(person, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    form = OutgoingFilterForm(request.GET or None, issuers=selectors.outgoing_issuers(person))
+    results = selectors.outgoing_results(person, form.filters())
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "form": form,
         "page": page,
         "may_register": selectors.outgoing_issuers(person).exists(),
+        "count_is_capped": getattr(results, "count_is_capped", False),
         "querystring": _querystring_without_page(request),
     }
     template = "registry/_outgoing_results.html" if is_htmx(request) else "registry/outgoing_list.html"
@@ -294,3 +225,92 @@ def outgoing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         then=lambda cancelled: redirect("outgoing_detail", pk=cancelled.pk),
     )
     return done or _outgoing_page(request, document, form)
+
+
+# --- Printed registers ----------------------------------------------------------------------
+
+
+def _register_export(request: HttpRequest, kind: exports.Kind, extension: str) -> HttpResponse:
+    """The register of the list's filtered period as the paper book looks; a long PDF
+    is made in the background and its page follows; or back to the list with the
+    reason when the period cannot be printed."""
+    person = person_of(request)
+    form = kind.form(request.GET, person)
+    querystring = _querystring_without_page(request)
+    back = reverse(kind.list_view) + (f"?{querystring}" if querystring else "")
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else str(error))
+        return redirect(back)
+    data = form.cleaned_data
+    start, end = exports.default_period(data[kind.start_field], data[kind.end_field], timezone.localdate())
+    try:
+        period = exports.check_period(start, end)
+        filters = exports.filters_for(kind, form, period)
+        rows = exports.documents(kind, person, filters).count()
+        exports.check_rows(rows)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    if extension == "pdf" and rows > exports.PDF_SYNC_MAX_ROWS:
+        export = exports.export_request(
+            actor=person, kind=kind, querystring=querystring, period=period, rows=rows
+        )
+        return redirect("register_export_detail", pk=export.pk)
+    books = exports.book_sections(kind, person, filters)
+    services.classified_reads_record(
+        actor=person,
+        documents=exports.documents(kind, person, filters).filter(secrecy__gt=Secrecy.NONE),
+        via=f"export.{extension}",
+    )
+    if extension == "xlsx":
+        content, content_type = exports.build_xlsx(books, period, kind), exports.XLSX_CONTENT_TYPE
+    else:
+        content, content_type = exports.build_pdf(books, period, kind), exports.PDF_CONTENT_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, extension, kind)}"'
+    response["Cache-Control"] = "no-store"  # may hold classified abstracts
+    return response
+
+
+@login_required
+def outgoing_export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _register_export(request, exports.OUTGOING, "xlsx")
+
+
+@login_required
+def outgoing_export_pdf(request: HttpRequest) -> HttpResponse:
+    return _register_export(request, exports.OUTGOING, "pdf")
+
+
+@login_required
+def register_export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A register being made in the background: the page says so and asks again
+    every few seconds (htmx) until it offers the file, or says it failed."""
+    export = get_object_or_404(exports.exports_of(person_of(request)), pk=pk)
+    context = {"export": export, **exports.export_state(export)}
+    template = "registry/_export_status.html" if is_htmx(request) else "registry/export_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+def register_export_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file, to the person who asked for it only (404 to anyone else)."""
+    export = get_object_or_404(exports.exports_of(person_of(request)), pk=pk)
+    if export.status != ExportStatus.DONE or not export.file or exports.is_expired(export):
+        raise Http404
+    try:
+        stream = export.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=exports.export_filename(export),
+        content_type=exports.PDF_CONTENT_TYPE,
+    )
+    response["Cache-Control"] = "no-store"  # may hold classified abstracts
+    return response

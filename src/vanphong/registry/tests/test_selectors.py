@@ -267,8 +267,12 @@ def test_the_search_ignores_accents_and_case_across_the_columns(clerk, book, que
     assert _listed(clerk, query=query) == [getattr(book, name) for name in expected]
 
 
-def test_search_characters_of_sql_patterns_are_taken_literally(clerk, book, incoming):
-    percent = incoming(abstract="Tỷ lệ đảng viên đạt 100% chỉ tiêu")
+def test_the_search_reads_words_and_no_query_syntax(clerk, book, incoming):
+    percent = incoming(abstract="Tỷ lệ đảng viên đạt 100% chỉ tiêu (theo Chỉ thị 05-CT/TW)")
     assert _listed(clerk, query="100%") == [percent]
-    assert _listed(clerk, query="%") == [percent]
-    assert _listed(clerk, query="_") == []
+    # Punctuation separates words and is never a pattern or an operator of the engines.
+    for query in ("%", "_", '"', "'", "*", "-", ":", "()", "!", "&|"):
+        assert _listed(clerk, query=query) == [], query
+    assert _listed(clerk, query='chỉ thị "05-CT/TW" NOT đảng') == []  # NOT is a word here
+    assert _listed(clerk, query="chi thi 05-ct/tw") == [percent]
+    assert _listed(clerk, query="'ty le' & (dang | vien)") == [percent]
