@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pgfresh import fresh_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -71,29 +73,9 @@ def _child(mode: str) -> None:
     print(json.dumps({"mode": mode, "seconds": seconds, "people": people, "memberships": memberships}))
 
 
-def _fresh_postgres(url: str) -> None:
-    """Drop and create the benchmark's database, so each run starts from migrations."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(url)
-    with psycopg.connect(
-        dbname="postgres",
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-        user=config["USER"],
-        password=config["PASSWORD"],
-        autocommit=True,
-    ) as connection:
-        name = sql.Identifier(str(config["NAME"]))
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-
-
 def _run(mode: str, *extra: str) -> dict[str, float]:
     if os.environ.get("DATABASE_URL"):
-        _fresh_postgres(os.environ["DATABASE_URL"])
+        fresh_postgres(os.environ["DATABASE_URL"])
     with tempfile.TemporaryDirectory() as var:
         env = {**os.environ, "VANPHONG_VAR_DIR": var}
         out = subprocess.run(

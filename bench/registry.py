@@ -35,6 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pgfresh import fresh_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = 50
 
@@ -370,25 +372,6 @@ def _measure(clerk: Any, city: Any, repeat: int) -> dict[str, Any]:
     return results
 
 
-def _fresh_postgres(url: str) -> None:
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(url)
-    with psycopg.connect(
-        dbname="postgres",
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-        user=config["USER"],
-        password=config["PASSWORD"],
-        autocommit=True,
-    ) as connection:
-        name = sql.Identifier(str(config["NAME"]))
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -406,7 +389,7 @@ def main() -> None:
         return
     postgres = bool(os.environ.get("DATABASE_URL"))
     if postgres and args.fresh:
-        _fresh_postgres(os.environ["DATABASE_URL"])
+        fresh_postgres(os.environ["DATABASE_URL"])
     with tempfile.TemporaryDirectory() as scratch:
         var = args.keep or scratch
         Path(var).mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,8 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from vanphong.core import services
 from vanphong.core.models import Organization, OrganizationKind, Person, Role, Secrecy
 
@@ -107,3 +109,24 @@ def persona(tree: Tree, role: Role, clearance: Secrecy = Secrecy.NONE) -> Person
     office, everyone else in the committee itself."""
     home = tree.office if role in OFFICE_ROLES else tree.city
     return make_person(organization=home, role=role, clearance=clearance)
+
+
+def closed_unit(tree: Tree, *, closed_on: dt.date | None = None) -> tuple[Organization, Person]:
+    """A grassroots committee under the bloc, closed on `closed_on` (today by
+    default), and its former Secretary, cleared for secrets (so that only the closing
+    refuses them), whose role ended that day and who holds no other."""
+    unit = services.organization_create(
+        actor=None,
+        parent=tree.bloc,
+        name="Đảng ủy Sở Giao thông (đã sáp nhập)",
+        abbreviation="ĐU",
+        kind=kind("grassroots-committee"),
+    )
+    former = make_person(
+        organization=unit, role=Role.SECRETARY, clearance=Secrecy.SECRET, full_name="Lê Thị Sáp Nhập"
+    )
+    services.organization_close(
+        actor=None, organization=unit, closed_on=closed_on or timezone.localdate(), note="Sáp nhập"
+    )
+    unit.refresh_from_db()
+    return unit, former

@@ -12,33 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanphong.core import services as core_services
 from vanphong.core.models import AuditEvent, Organization, Person, Role, Secrecy
-from vanphong.core.tests.factories import Tree, kind, make_person
+from vanphong.core.tests.factories import closed_unit, make_person
 from vanphong.handling import selectors, services
 from vanphong.handling.models import SlipState, TransferSlip
 from vanphong.handling.tests.conftest import register_document
 
 TODAY = timezone.localdate()
 WEEKS_AGO = TODAY - dt.timedelta(days=21)
-
-
-def _closed_unit(tree: Tree, *, closed_on: dt.date = TODAY) -> tuple[Organization, Person]:
-    """A grassroots committee under the bloc, closed on `closed_on`, and its former
-    Secretary (whose role ended that day, and who holds no other)."""
-    unit = core_services.organization_create(
-        actor=None,
-        parent=tree.bloc,
-        name="Đảng ủy Sở Giao thông (đã sáp nhập)",
-        abbreviation="ĐU",
-        kind=kind("grassroots-committee"),
-    )
-    former = make_person(
-        organization=unit, role=Role.SECRETARY, clearance=Secrecy.SECRET, full_name="Lê Thị Sáp Nhập"
-    )
-    core_services.organization_close(actor=None, organization=unit, closed_on=closed_on, note="Sáp nhập")
-    unit.refresh_from_db()
-    return unit, former
 
 
 def _refused(secretary: Person, slip: TransferSlip, **direction) -> dict[str, list[str]]:
@@ -58,7 +39,7 @@ def _refused(secretary: Person, slip: TransferSlip, **direction) -> dict[str, li
 
 
 def test_a_closed_unit_does_not_lead_the_handling(tree, secretary, sent):
-    unit, _former = _closed_unit(tree)
+    unit, _former = closed_unit(tree)
     errors = _refused(secretary, sent, lead_unit=unit)
     assert errors == {"lead_unit": [_("%(name)s has been closed.") % {"name": unit.name}]}
 
@@ -71,7 +52,7 @@ def test_a_unit_of_another_committee_does_not_lead_it(tree, secretary, sent):
 
 
 def test_each_wrong_co_handling_unit_is_named(tree, secretary, sent):
-    unit, _former = _closed_unit(tree)
+    unit, _former = closed_unit(tree)
     errors = _refused(secretary, sent, lead_unit=tree.grassroots, co_units=[unit, tree.office, tree.central])
     assert errors == {
         "co_units": [
@@ -82,7 +63,7 @@ def test_each_wrong_co_handling_unit_is_named(tree, secretary, sent):
 
 
 def test_a_closed_unit_is_not_offered(tree, sent):
-    unit, former = _closed_unit(tree)
+    unit, former = closed_unit(tree)
     assert unit not in selectors.handler_units(sent) and tree.grassroots in selectors.handler_units(sent)
     # Their role ended today, so it is still "current" today: the closed unit excludes them.
     assert former not in selectors.handler_candidates(sent)
@@ -92,7 +73,7 @@ def test_a_closed_unit_is_not_offered(tree, sent):
 
 
 def test_someone_whose_unit_closed_today_does_not_lead_it(tree, secretary, sent):
-    _unit, former = _closed_unit(tree)
+    _unit, former = closed_unit(tree)
     assert former.memberships.get().ended_on == TODAY
     errors = _refused(secretary, sent, lead_person=former)
     message = _("%(name)s holds no role in this committee or the units under it.")
@@ -100,7 +81,7 @@ def test_someone_whose_unit_closed_today_does_not_lead_it(tree, secretary, sent)
 
 
 def test_someone_whose_unit_closed_earlier_does_not_lead_it(tree, secretary, sent):
-    _unit, former = _closed_unit(tree, closed_on=TODAY - dt.timedelta(days=10))
+    _unit, former = closed_unit(tree, closed_on=TODAY - dt.timedelta(days=10))
     assert list(_refused(secretary, sent, lead_person=former)) == ["lead_person"]
 
 

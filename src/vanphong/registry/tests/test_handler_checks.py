@@ -12,28 +12,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanphong.core import services as core_services
-from vanphong.core.models import AuditEvent, Organization, Person, Role
-from vanphong.core.tests.factories import Tree, kind, make_person
+from vanphong.core.models import AuditEvent, Person, Role
+from vanphong.core.tests.factories import closed_unit, make_person
 from vanphong.registry.models import IncomingDocument, Register
 
 TODAY = timezone.localdate()
-
-
-def _closed_unit(tree: Tree, *, closed_on: dt.date = TODAY) -> tuple[Organization, Person]:
-    """A grassroots committee under the bloc, closed on `closed_on`, and its former
-    Secretary (whose role ended that day, and who holds no other)."""
-    unit = core_services.organization_create(
-        actor=None,
-        parent=tree.bloc,
-        name="Đảng ủy Sở Giao thông (đã sáp nhập)",
-        abbreviation="ĐU",
-        kind=kind("grassroots-committee"),
-    )
-    secretary = make_person(organization=unit, role=Role.SECRETARY, full_name="Lê Thị Sáp Nhập")
-    core_services.organization_close(actor=None, organization=unit, closed_on=closed_on, note="Sáp nhập")
-    unit.refresh_from_db()
-    return unit, secretary
 
 
 def _refused(incoming, field: str, **changes) -> str:
@@ -50,7 +33,7 @@ def _refused(incoming, field: str, **changes) -> str:
 
 
 def test_a_closed_unit_does_not_receive_a_document(tree, incoming):
-    unit, _former = _closed_unit(tree)
+    unit, _former = closed_unit(tree)
     assert _refused(incoming, "handler_unit", handler_unit=unit) == _("This organization has been closed.")
 
 
@@ -70,14 +53,14 @@ def test_a_handler_from_another_committee_is_refused(tree, incoming, outsider):
 def test_a_handler_whose_unit_closed_today_holds_no_role_any_more(tree, incoming):
     # Closing ends the roles on the closing day, and a role ending today still counts
     # as current: the unit itself being closed is what refuses them.
-    _unit, former = _closed_unit(tree)
+    _unit, former = closed_unit(tree)
     assert former.memberships.get().ended_on == TODAY
     message = _refused(incoming, "handler_person", handler_person=former)
     assert former.full_name in message
 
 
 def test_a_handler_whose_unit_closed_earlier_is_refused(tree, incoming):
-    _unit, former = _closed_unit(tree, closed_on=TODAY - dt.timedelta(days=30))
+    _unit, former = closed_unit(tree, closed_on=TODAY - dt.timedelta(days=30))
     assert former.full_name in _refused(incoming, "handler_person", handler_person=former)
 
 
@@ -90,7 +73,7 @@ def test_a_disabled_account_is_not_a_handler(tree, incoming):
 
 
 def test_both_handler_fields_are_reported_at_once(tree, incoming, outsider):
-    unit, _former = _closed_unit(tree)
+    unit, _former = closed_unit(tree)
     with pytest.raises(ValidationError) as info:
         incoming(handler_unit=unit, handler_person=outsider)
     assert sorted(info.value.message_dict) == ["handler_person", "handler_unit"]
