@@ -1370,8 +1370,10 @@ def load_demo(*, out: Out) -> DemoResult:
         out("Dữ liệu mẫu đã có; không tạo thêm.")
         counts = demo_counts(city)
         with transaction.atomic():
+            _hold_off_autovacuum()
             for app_demo in _app_demos():
                 counts.update(app_demo.load_demo(city=city, out=out))
+                _analyze()
         return DemoResult(created=False, logins=demo_logins(), counts=counts)
     taken = sorted(
         Person.objects.filter(username__in=[spec.username for spec in LOGINS if spec.home]).values_list(
@@ -1382,19 +1384,76 @@ def load_demo(*, out: Out) -> DemoResult:
         raise DemoError("Không tạo được dữ liệu mẫu: đã có tài khoản " + ", ".join(taken) + ".")
     builder = _Builder(out)
     with transaction.atomic():
+        _hold_off_autovacuum()
         builder.tree()
+        _analyze()  # ~7,000 people and their memberships: what every later check reads
         builder.office_staff()
         builder.logins()
         builder.leaders()
         builder.secretaries()
         builder.merge()
         builder.admin()
+        _analyze()
         city = find_demo()
         assert city is not None
         counts = demo_counts(city)
         for app_demo in _app_demos():
             counts.update(app_demo.load_demo(city=city, out=out))
+            _analyze()
     return DemoResult(created=True, logins=demo_logins(), counts=counts)
+
+
+# --- Planner statistics (PostgreSQL) ---------------------------------------------------------
+#
+# The demo is written in one transaction, and every service call in it plans its queries
+# from the statistics in pg_class. Autovacuum cannot see rows that are not committed yet:
+# when it vacuums a table during the load (the dead rows of an earlier load that was
+# rolled back are enough to start it: a failed `vanphong demo`, or the previous test), it
+# records the table as holding 0 rows on all its pages. The planner then takes the
+# thousands of members for none and joins them by nested loops over whole tables: each
+# permission check (`grants_of`, once per document registered) went from milliseconds to
+# 1–2 seconds, and the demo test from 40 s to 5–10 minutes in CI. So the load keeps
+# autovacuum off its tables until it commits, and runs ANALYZE itself after each bulk
+# step: inside the transaction, ANALYZE counts the transaction's own rows.
+
+
+def _demo_tables() -> list[str]:
+    """The tables of the vanphong apps, many-to-many tables included."""
+    return sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.app_config.name.startswith("vanphong.")
+            and model._meta.managed
+            and not model._meta.proxy
+        }
+    )
+
+
+def _hold_off_autovacuum() -> None:
+    """Take SHARE UPDATE EXCLUSIVE on the demo's tables until the transaction ends.
+    Reads and writes go on (that lock does not conflict with them); autovacuum skips
+    a table it cannot lock, and one already at work is cancelled by PostgreSQL after
+    `deadlock_timeout`, as for any lock request it blocks (unless it is preventing
+    wraparound: then this waits for it). A second demo load into the same database
+    waits here for the first."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(table) for table in _demo_tables())
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE UPDATE EXCLUSIVE MODE")
+
+
+def _analyze() -> None:
+    """Refresh the planner statistics of the demo's tables from what this transaction
+    has written so far (a fraction of a second)."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(table) for table in _demo_tables())
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _app_demos() -> list[Any]:

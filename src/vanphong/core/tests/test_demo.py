@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.commands import runserver
+from django.db import connection
 from django.test import RequestFactory
 
 from vanphong.core import audit, selectors
@@ -43,6 +44,17 @@ def test_load_demo_builds_the_city_once() -> None:
     result = load_demo(out=messages.append)
 
     assert result.created and messages
+    if connection.vendor == "postgresql":
+        # The load analyzed its own uncommitted rows and keeps autovacuum off its tables
+        # until it commits: a vacuum meanwhile would record them as empty (see load_demo).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'core_person'::regclass")
+            assert cursor.fetchone()[0] >= 6_900
+            cursor.execute(
+                "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND granted"
+                " AND relation = 'core_person'::regclass"
+            )
+            assert "ShareUpdateExclusiveLock" in {mode for (mode,) in cursor.fetchall()}
     city = find_demo()
     assert city is not None and city.name == CITY_NAME
     bloc = Organization.objects.get(path__startswith=city.path, abbreviation="ĐUK")
