@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,13 @@ def _module_items(person: Person, hook: str = "navigation") -> list[NavItem]:
     `account_navigation(person)`) in its selectors module (core imports none of them
     directly)."""
     items: list[NavItem] = []
+    for declared in _declared(hook):
+        items.extend(NavItem(label, url, name) for label, url, name in declared(person))
+    return items
+
+
+def _declared(hook: str) -> Iterator[Callable[..., Any]]:
+    """The function `hook` of each other app's selectors module that declares one."""
     for config in apps.get_app_configs():
         if not config.name.startswith("vanphong.") or config.name == "vanphong.core":
             continue
@@ -65,8 +73,7 @@ def _module_items(person: Person, hook: str = "navigation") -> list[NavItem]:
             continue
         declared = getattr(module, hook, None)
         if declared is not None:
-            items.extend(NavItem(label, url, name) for label, url, name in declared(person))
-    return items
+            yield declared
 
 
 def current_memberships(person: Person, on: dt.date | None = None) -> QuerySet[Membership]:
@@ -213,14 +220,28 @@ def person_history(person: Person) -> QuerySet[AuditEvent]:
 
 
 def record_history(record: Any, viewer: Person) -> QuerySet[AuditEvent]:
-    """The events about one record (a document, a slip…), for its page. The caller
-    has already checked the viewer may see the record itself."""
+    """The events about one record (a document, a slip…) and about the records other
+    apps say belong to its story (an incoming document's transfer slips), for its
+    page. The caller has already checked the viewer may see the record itself; the
+    related records' events are cut by the same clearance."""
+    about = Q(target_type=record._meta.label_lower, target_id=str(record.pk))
+    for related in _related_records(record):
+        about |= Q(target_type=related._meta.label_lower, target_id=str(related.pk))
     return (
-        AuditEvent.objects.for_target(record)
+        AuditEvent.objects.filter(about)
         .filter(secrecy__lte=viewer.clearance)
         .select_related("actor")
         .order_by("-id")
     )
+
+
+def _related_records(record: Any) -> list[Any]:
+    """What the other apps declare as `related_records(record)` in their selectors
+    module (core imports none of them directly)."""
+    found: list[Any] = []
+    for declared in _declared("related_records"):
+        found.extend(declared(record))
+    return found
 
 
 ROLE_RANK = {role: rank for rank, role in enumerate(Role)}

@@ -249,3 +249,11 @@ def notifications_of(person: Person) -> QuerySet[Notification]:
 
 def unread_count(person: Person) -> int:
     return Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+
+
+def related_records(record: Any) -> list[TransferSlip]:
+    """An incoming document's slips belong to its story: its page's timeline shows
+    what was sent, directed and done on them (core's `record_history`)."""
+    if isinstance(record, IncomingDocument):
+        return list(TransferSlip.objects.filter(document=record))
+    return []

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
@@ -27,7 +28,8 @@ from vanphong.core.models import Membership, Organization, Person, Role, Secrecy
 from vanphong.core.permissions import Action, can
 from vanphong.handling import selectors
 from vanphong.handling.models import Notification, SlipProgress, SlipState, TransferSlip
-from vanphong.registry.models import IncomingDocument
+from vanphong.registry import services as registry_services
+from vanphong.registry.models import Handling, IncomingDocument
 
 DIRECTION_FIELDS = ["state", "instruction", "lead_unit", "lead_person", "directed_on", "deadline"]
 
@@ -101,6 +103,27 @@ def _tell(
             notify(recipient=person, text=text, url=url)
 
 
+# --- The document's status -------------------------------------------------------------------------
+
+
+def _record_handling(document: IncomingDocument) -> None:
+    """Tell the registry where the document's handling stands after a slip changed:
+    no slip, some open, or all done; and the earliest deadline of its open directed
+    slips. The document's row is locked first (`_locked` has already locked it with
+    the slip; a new slip has none), so two slips of one document changing at once
+    are counted one after the other, the second seeing the first's change. Called
+    before the audit event: the document, then the audit head, as the attachments
+    app's index update takes them."""
+    IncomingDocument.objects.select_for_update(no_key=True).filter(pk=document.pk).values_list("pk").get()
+    slips = TransferSlip.objects.filter(document=document).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=~Q(state=SlipState.DONE)),
+        deadline=Min("deadline", filter=Q(state=SlipState.DIRECTED)),
+    )
+    state = Handling.NONE if not slips["total"] else Handling.OPEN if slips["open"] else Handling.DONE
+    registry_services.incoming_handling_record(document=document, state=state, deadline=slips["deadline"])
+
+
 # --- The slip's steps -----------------------------------------------------------------------------
 
 
@@ -169,6 +192,7 @@ def slip_send(
         note=note,
     )
     slip.sent_to.set(chosen)
+    _record_handling(document)
     audit.record(
         actor=actor,
         action=AuditAction.SLIP_SENT,
@@ -322,6 +346,7 @@ def slip_direct(
         after["co_units"] = _names(units)
     if persons:
         after["co_persons"] = _names(persons)
+    _record_handling(slip.document)
     audit.record(actor=actor, action=AuditAction.SLIP_DIRECTED, target=slip, before=before, after=after)
     handlers = [lead_person] if lead_person is not None else _unit_heads(lead_unit, slip.secrecy)
     _tell(
@@ -373,6 +398,7 @@ def slip_complete(*, actor: Person, slip: TransferSlip, note: str = "") -> Trans
     slip.completed_at = timezone.now()
     slip.completion_note = note.strip()
     slip.save(update_fields=["state", "completed_by", "completed_at", "completion_note"])
+    _record_handling(slip.document)
     audit.record(
         actor=actor,
         action=AuditAction.SLIP_COMPLETED,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from vanphong.core.forms import DateField, OrganizationChoiceField
 from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.registry.models import DocumentType, Urgency
-from vanphong.registry.selectors import IncomingFilters, Order, OutgoingFilters
+from vanphong.registry.selectors import HandlingStatus, IncomingFilters, Order, OutgoingFilters
 
 
 class IncomingForm(forms.Form):
@@ -46,6 +46,8 @@ class IncomingForm(forms.Form):
         handler = self.fields["handler_unit"]
         assert isinstance(handler, OrganizationChoiceField)
         handler.queryset = units
+        # The clerk starts with the day it came, then reads the paper top down.
+        self.fields["received_on"].widget.attrs["autofocus"] = True
 
 
 ORDER_CHOICES = [(Order.RELEVANCE, _("Best match first")), (Order.DATE, _("Newest first"))]
@@ -53,6 +55,15 @@ REGISTER_CHOICES = [
     ("", _("All registers")),
     ("ordinary", _("Ordinary register")),
     ("classified", _("Classified register")),
+]
+
+
+HANDLING_STATUS_CHOICES = [
+    ("", _("Any status")),
+    (HandlingStatus.NONE, _("Not yet forwarded")),
+    (HandlingStatus.OPEN, _("Being handled")),
+    (HandlingStatus.OVERDUE, _("Overdue")),
+    (HandlingStatus.DONE, _("Done")),
 ]
 
 
@@ -74,6 +85,7 @@ class IncomingFilterForm(forms.Form):
     received_from = DateField(label=_("Received from"), required=False)
     received_to = DateField(label=_("Received until"), required=False)
     register = forms.ChoiceField(label=_("Register"), choices=REGISTER_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=HANDLING_STATUS_CHOICES, required=False)
 
     def filters(self) -> IncomingFilters:
         """The list's filters: none when the form is unbound or invalid (its errors
@@ -89,6 +101,7 @@ class IncomingFilterForm(forms.Form):
             received_from=data["received_from"],
             received_to=data["received_to"],
             classified=_classified(data["register"]),
+            status=data["status"],
         )
 
 

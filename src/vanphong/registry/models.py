@@ -115,6 +115,15 @@ class Register(models.Model):
         return f"{name} {self.year}"
 
 
+class Handling(models.TextChoices):
+    """Where the handling of an incoming document stands, as its transfer slips say
+    (the handling app records it: `services.incoming_handling_record`)."""
+
+    NONE = "none", _("Not yet forwarded")  # chưa chuyển xử lý
+    OPEN = "open", _("Being handled")  # đang xử lý
+    DONE = "done", _("Done")  # đã xong
+
+
 class IncomingDocument(models.Model):
     """One entry of an incoming register: the columns of the paper book (DOMAIN.md §2)."""
 
@@ -164,6 +173,18 @@ class IncomingDocument(models.Model):
     # Issuer and symbol folded (case, accents, spaces): what makes two entries "the
     # same document". SQLite's case-insensitive match folds ASCII only.
     duplicate_key = models.CharField(max_length=300, editable=False, default="")
+    # Derived from its transfer slips, kept here so that the register filters by it
+    # without reading the handling app's tables: none, some open, or all done; and
+    # the earliest deadline among its directed slips still open (overdue once past).
+    handling = models.CharField(
+        _("handling"),
+        max_length=4,
+        choices=Handling.choices,
+        default=Handling.NONE,
+        db_default=Handling.NONE,
+        editable=False,
+    )
+    handling_deadline = models.DateField(_("handling deadline"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-number"]
@@ -183,6 +204,8 @@ class IncomingDocument(models.Model):
             models.Index(fields=["-received_on", "-id"], name="incoming_newest"),
             # The register filtered by type, newest first (a year of Nghị quyết).
             models.Index(fields=["document_type", "-received_on", "-id"], name="incoming_type_newest"),
+            # The register filtered by handling (overdue: open, deadline before today).
+            models.Index(fields=["handling", "handling_deadline"], name="incoming_handling"),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.models import Membership, Organization, Person
@@ -15,6 +16,7 @@ from vanphong.core.vietnamese import fold
 from vanphong.registry import search
 from vanphong.registry.models import (
     DocumentType,
+    Handling,
     IncomingDocument,
     IncomingSearchIndex,
     OutgoingDocument,
@@ -90,6 +92,25 @@ class IncomingFilters:
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     classified: bool | None = None
+    # Where its handling stands (`HandlingStatus`); empty: any.
+    status: str = ""
+
+
+class HandlingStatus:
+    """The statuses the incoming register is filtered by. Overdue documents are
+    among those being handled: the earliest deadline of their directed slips has
+    passed."""
+
+    NONE = "none"  # chưa chuyển xử lý
+    OPEN = "open"  # đang xử lý
+    OVERDUE = "overdue"  # quá hạn
+    DONE = "done"  # đã xong
+
+
+def _status_q(status: str) -> Q:
+    if status == HandlingStatus.OVERDUE:
+        return Q(handling=Handling.OPEN, handling_deadline__lt=timezone.localdate())
+    return Q(handling=Handling(status))  # the others are the recorded states
 
 
 def _issuer_q(issuer: str) -> Q:
@@ -111,6 +132,8 @@ def _incoming_filtered(person: Person, filters: IncomingFilters) -> QuerySet[Inc
         documents = documents.filter(received_on__lte=filters.received_to)
     if filters.classified is not None:
         documents = documents.filter(register__is_classified=filters.classified)
+    if filters.status:
+        documents = documents.filter(_status_q(filters.status))
     return documents
 
 

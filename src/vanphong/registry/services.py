@@ -27,6 +27,7 @@ from vanphong.registry import search
 from vanphong.registry.models import (
     Direction,
     DocumentType,
+    Handling,
     IncomingDocument,
     NumberingScope,
     NumberSeries,
@@ -252,6 +253,21 @@ def incoming_reindex(*, document: IncomingDocument, attached_text: str) -> None:
         attached_text=attached_text,
     )
     IncomingDocument.objects.filter(pk=document.pk).update(search_terms=terms)
+
+
+def incoming_handling_record(
+    *, document: IncomingDocument, state: Handling, deadline: dt.date | None
+) -> None:
+    """Record where the handling of `document` stands, as its transfer slips say:
+    none yet, some open, or all done; and the earliest deadline among its open
+    directed slips (None when none has one). The handling app calls it whenever a
+    slip's state or deadline changes, in that change's transaction, so the register
+    filters by status without reading that app's tables. Not audited: derived from
+    the slips, whose every change is audited."""
+    if state != Handling.OPEN:
+        deadline = None  # nothing left to be late for
+    IncomingDocument.objects.filter(pk=document.pk).update(handling=state, handling_deadline=deadline)
+    document.handling, document.handling_deadline = state, deadline
 
 
 @transaction.atomic

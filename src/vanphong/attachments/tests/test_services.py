@@ -77,7 +77,7 @@ def test_an_open_document_text_is_accepted(media, clerk, document):
 @pytest.mark.parametrize(
     ("data", "code", "words"),
     [
-        (b"Day la van ban, khong phai PDF.\n" * 20, "type", "không phải kiểu tệp được nhận biết"),
+        (b"Day la van ban, khong phai PDF.\n" * 20, "type", "kiểu tệp không nhận biết được"),
         (b"GIF89a" + b"\x00" * 64, "type", "GIF (image/gif)"),
         (office_bytes("presentationml.presentation.main+xml"), "type", "PowerPoint"),
         (b"PK\x03\x04" + b"\x00" * 100, "corrupt", "Tệp bị hỏng"),

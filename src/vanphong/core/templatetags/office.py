@@ -17,7 +17,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, number_format
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,9 +44,27 @@ EXTRA_LABELS = {
     "co_units": gettext_lazy("Co-handling units"),
     "co_persons": gettext_lazy("Co-handling persons"),
     "progress": gettext_lazy("Progress note"),
+    # Files (attachments): what was stored, and the text read from it.
+    "name": gettext_lazy("File name"),
+    "content_type": gettext_lazy("File type"),
+    "size": gettext_lazy("Size (bytes)"),
+    "pages": gettext_lazy("Pages"),
+    "characters": gettext_lazy("Characters of text"),
+    "sha256": gettext_lazy("SHA-256"),
+    # Reads of classified documents: where the document was read.
+    "via": gettext_lazy("Read on"),
 }
-# Shown through another key (`parent_name` is how `parent` reads at the time of a move).
-HIDDEN_KEYS = {"parent_name"}
+# Shown through another key (`parent_name` is how `parent` reads at the time of a move),
+# or ids that mean nothing to a reader (the file is named by `name`).
+HIDDEN_KEYS = {"parent_name", "attachment", "text"}
+# Values of a few keys, as a reader says them.
+VALUE_LABELS = {
+    "via": {
+        "page": gettext_lazy("its page"),
+        "export.pdf": gettext_lazy("a printed register (PDF)"),
+        "export.xlsx": gettext_lazy("a register exported to Excel"),
+    },
+}
 # Keys that name a field of another model than the event's target.
 FOREIGN_FIELDS = {"clearance": (Person, "clearance")}
 
@@ -59,7 +78,9 @@ Row = tuple[str, str, str]
 def styled(field: forms.BoundField) -> SafeString:
     """Render a field's widget with the CSS class its kind needs."""
     widget = field.field.widget
-    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return _choice_group(field)
+    if isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
     elif isinstance(widget, forms.Select):
         css = "form-select"
@@ -69,6 +90,27 @@ def styled(field: forms.BoundField) -> SafeString:
     if field.errors:
         attrs["aria-describedby"] = f"{field.auto_id}_error"
     return field.as_widget(attrs=attrs)
+
+
+def _choice_group(field: forms.BoundField) -> SafeString:
+    """Checkboxes or radio buttons one under the other, each with its label, in
+    Bootstrap's form-check (Django would put the input's class on the group too,
+    squeezing the whole group into a checkbox's width)."""
+    items = []
+    for choice in field.subwidgets:
+        choice.data["attrs"] = {**choice.data["attrs"], "class": "form-check-input"}
+        items.append(
+            format_html(
+                '<div class="form-check">{}<label class="form-check-label" for="{}">{}</label></div>',
+                choice.tag(),
+                choice.id_for_label,
+                choice.choice_label,
+            )
+        )
+    described = f' aria-describedby="{field.auto_id}_error"' if field.errors else ""
+    return format_html(
+        '<div id="{}" role="group"{}>{}</div>', field.auto_id, mark_safe(described), mark_safe("".join(items))
+    )
 
 
 @register.filter
@@ -184,6 +226,8 @@ def _value(
     if _is_empty(value):
         return _const(EMPTY)
     if field is None:
+        if key in VALUE_LABELS and value in VALUE_LABELS[key]:
+            return _const(str(VALUE_LABELS[key][value]))
         if key == "parent":
             name = snapshot.get("parent_name")
             return _const(str(name)) if name else names.ref(Organization, value)
