@@ -20,7 +20,7 @@ docs/performance.md):
   by side; the accents but the words apart; the words side by side with other
   accents; the rest. The tiers exclude each other, so a page is read from the first
   tier that reaches it, walking the index in date order and stopping at the page.
-- **Counts stop at `COUNT_LIMIT`**: past it the page says "more than 10,000", since
+- **Counts stop at `COUNT_LIMIT`**: past it the page says "more than 1,000", since
   an exact count of a common word is a pass over half the table on PostgreSQL, and
   of a whole register a pass over all of it on both (`Capped`, for lists without
   words).
@@ -44,7 +44,7 @@ from django.db.models.expressions import RawSQL
 
 from vanphong.core.vietnamese import fold
 
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1000
 # SQLite's index rows are keyed by the document's day and id, so that walking the
 # index in key order is walking the register newest first (see migration 0005).
 ID_BITS = 32
@@ -171,14 +171,101 @@ class Backend:
         """The matching documents, unordered."""
         raise NotImplementedError
 
+    def page(self, condition: Condition, offset: int, limit: int) -> list[int]:
+        """The ids of matches `offset` to `offset + limit`, newest first."""
+        return list(self.ids(condition)[offset : offset + limit])
+
+    def count_up_to(self, condition: Condition, limit: int) -> int:
+        """How many documents match, counting no further than `limit`."""
+        return self.ids(condition)[:limit].count()
+
 
 class PostgresBackend(Backend):
-    def matching(self, condition: Condition) -> QuerySet[Any]:
+    """GIN finds a term's documents in any order, so a page newest first is either a
+    walk down the date index checking each row (fast when matches are dense), or the
+    GIN bitmap of every match sorted by date (fast when they are few). PostgreSQL's
+    planner chooses between them from estimates that multiply each term's frequency,
+    which for words that go together (a phrase, its accents, its pairs) is wrong by
+    orders of magnitude: it sorted 38,000 matches where walking 1,300 rows would do,
+    and walked a million rows for a tier that was empty (docs/performance.md).
+
+    So the choice is made here: first walk the newest WINDOW rows; if the page is
+    among them (or they are all there is), done. Otherwise the matches are sparse
+    among recent documents, and the bitmap is forced (ordering by an expression the
+    date index cannot serve)."""
+
+    WINDOW = 10_000
+
+    def __init__(self, documents: QuerySet[Any], date_field: str, index: type[models.Model]) -> None:
+        super().__init__(documents, date_field, index)
+        self._everything: bool | None = None
+        # (condition, n): fewer than n documents of the window match the condition,
+        # so none that asks more of a document needs the window read again.
+        self._scarce: list[tuple[Condition, int]] = []
+
+    def _match(self, condition: Condition) -> RawSQL:
         table = self.documents.model._meta.db_table
-        match = RawSQL(
+        return RawSQL(
             f'"{table}"."search_vector" @@ %s::tsquery', [condition.tsquery()], output_field=BooleanField()
         )
-        return self.documents.filter(match)
+
+    def matching(self, condition: Condition) -> QuerySet[Any]:
+        return self.documents.filter(self._match(condition))
+
+    def _window(self) -> QuerySet[Any]:
+        table = self.documents.model._meta.db_table
+        vector = RawSQL(f'"{table}"."search_vector"', [], output_field=models.TextField())
+        return (
+            self.documents.order_by(f"-{self.date_field}", "-pk")
+            .annotate(id_=F("pk"), day_=F(self.date_field), search_vector_=vector)
+            .values_list("id_", "day_", "search_vector_")[: self.WINDOW]
+        )
+
+    def _in_window(self, condition: Condition, select: str, tail: str = "", *params: Any) -> list[Any]:
+        """`SELECT select` from the newest WINDOW rows that match, then `tail`."""
+        sql, window_params = self._window().query.sql_with_params()
+        with connections[self.documents.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT {select} FROM ({sql}) recent WHERE recent.search_vector_ @@ %s::tsquery {tail}",
+                [*window_params, condition.tsquery(), *params],
+            )
+            return cursor.fetchall()
+
+    def _window_is_everything(self) -> bool:
+        if self._everything is None:
+            self._everything = self._window().count() < self.WINDOW
+        return self._everything
+
+    def _known_scarce(self, condition: Condition, wanted: int) -> bool:
+        return any(
+            set(known.all_of) <= set(condition.all_of)
+            and set(known.none_of) <= set(condition.none_of)
+            and bound <= wanted
+            for known, bound in self._scarce
+        )
+
+    def page(self, condition: Condition, offset: int, limit: int) -> list[int]:
+        if self._window_is_everything() or not self._known_scarce(condition, offset + limit):
+            order = "ORDER BY recent.day_ DESC, recent.id_ DESC LIMIT %s OFFSET %s"
+            rows = self._in_window(condition, "recent.id_", order, limit, offset)
+            if len(rows) == limit or self._window_is_everything():
+                return [row[0] for row in rows]
+            self._scarce.append((condition, offset + limit))
+        table = self.documents.model._meta.db_table
+        column = self.documents.model._meta.get_field(self.date_field).column
+        # "+ 0": an order the date index cannot give, so the planner takes the bitmap.
+        unindexed = RawSQL(f'"{table}"."{column}" + 0', [], output_field=models.DateField())
+        ids = self.matching(condition).order_by(unindexed.desc(), "-pk").values_list("pk", flat=True)
+        return list(ids[offset : offset + limit])
+
+    def count_up_to(self, condition: Condition, limit: int) -> int:
+        if self._window_is_everything() or not self._known_scarce(condition, limit):
+            # Stops at `limit` matches: a common word reads a few hundred rows.
+            found = len(self._in_window(condition, "1", "LIMIT %s", limit))
+            if found >= limit or self._window_is_everything():
+                return min(found, limit)
+            self._scarce.append((condition, found + 1))
+        return self.matching(condition).order_by()[:limit].count()
 
     def ids(self, condition: Condition) -> QuerySet[Any]:
         return self.matching(condition).order_by(f"-{self.date_field}", "-pk").values_list("pk", flat=True)
@@ -312,7 +399,7 @@ class Results(Paged[M]):
     def _count_up_to(self, limit: int) -> int:
         if not self.query:
             return 0
-        return self._backend.ids(self.query.matching)[:limit].count()
+        return self._backend.count_up_to(self.query.matching, limit)
 
     def ids(self, offset: int, limit: int) -> list[int]:
         """The ids of results `offset` to `offset + limit`, in order."""
@@ -322,15 +409,14 @@ class Results(Paged[M]):
             wanted = limit - len(found)
             if wanted <= 0:
                 break
-            ids = self._backend.ids(tier)
             if skip:
                 # How much of this tier lies before the page: counted only as far
                 # as the page, so skipping a large tier costs no more than reading it.
-                before = ids[: skip + 1].count()
+                before = self._backend.count_up_to(tier, skip + 1)
                 if before <= skip:
                     skip -= before
                     continue
-            found.extend(ids[skip : skip + wanted])
+            found.extend(self._backend.page(tier, skip, wanted))
             skip = 0
         return found
 

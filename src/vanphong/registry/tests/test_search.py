@@ -194,6 +194,20 @@ def test_any_page_is_the_same_slice_of_the_whole_order(tiered, start, size, by_d
     assert results[start : start + size] == whole[start : start + size]
 
 
+@pytest.mark.parametrize("by_date", [False, True])
+def test_a_page_beyond_the_newest_window_comes_from_the_whole_index(tiered, monkeypatch, by_date):
+    """PostgreSQL reads the newest rows first and the GIN bitmap when the page is not
+    among them: both give the same order (on SQLite the window does not exist)."""
+    filters = IncomingFilters(query="Đảng ủy", order=Order.DATE if by_date else Order.RELEVANCE)
+    whole = incoming_results(tiered, filters)[0:100]
+    monkeypatch.setattr(search.PostgresBackend, "WINDOW", 3)
+    results = incoming_results(tiered, filters)
+    assert results.count() == len(whole) == 12
+    for start in range(0, 12, 2):
+        for size in (1, 2, 5):
+            assert results[start : start + size] == whole[start : start + size], (start, size)
+
+
 def test_each_tier_is_newest_first_and_the_date_order_is_the_registers(tiered):
     ranked = incoming_results(tiered, IncomingFilters(query="Đảng ủy"))[0:14]
     by_date = incoming_results(tiered, IncomingFilters(query="Đảng ủy", order=Order.DATE))[0:14]
