@@ -140,7 +140,9 @@ class IncomingQuery(Schema):
     a type; a period of receipt. Then a page of the result."""
 
     q: str = ""
-    document_type: str | None = Field(None, description="A document type's code.")
+    # A code is a slug: anything else (a NUL byte, which PostgreSQL refuses in text) is
+    # a 422 rather than a query.
+    document_type: str | None = Field(None, description="A document type's code.", pattern=r"^[-a-z0-9_]+$")
     received_from: dt.date | None = Field(None, description="Received on or after (ISO date).")
     received_to: dt.date | None = Field(None, description="Received on or before (ISO date).")
     limit: int = Field(50, ge=1, le=200)

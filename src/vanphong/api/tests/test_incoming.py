@@ -162,3 +162,10 @@ def test_a_duplicate_needs_confirming(api, clerk):
     assert again.status_code == 422 and list(again.json()["errors"]) == ["confirm_duplicate"]
     confirmed = client.post(URL, entry(confirm_duplicate=True), content_type="application/json")
     assert confirmed.status_code == 201 and confirmed.json()["number"] == 2
+
+
+
+def test_a_document_type_that_is_not_a_code_is_refused(api, clerk):
+    # Schemathesis sent a NUL byte, which PostgreSQL refuses in a text parameter (500).
+    response = api(clerk).get(URL, {"document_type": "cong-van\x00"})
+    assert response.status_code == 422 and set(response.json()["errors"]) == {"document_type"}

@@ -63,6 +63,7 @@ VALUE_LABELS = {
         "page": gettext_lazy("its page"),
         "export.pdf": gettext_lazy("a printed register (PDF)"),
         "export.xlsx": gettext_lazy("a register exported to Excel"),
+        "api": gettext_lazy("the API"),
     },
 }
 # Keys that name a field of another model than the event's target.
