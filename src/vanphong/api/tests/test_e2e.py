@@ -13,8 +13,7 @@ import pytest
 from django.conf import settings
 
 from vanphong.api.models import ApiToken, token_hash
-from vanphong.core.models import Role, Secrecy
-from vanphong.core.tests.factories import make_person, make_tree
+from vanphong.core.tests.factories import city_clerk, make_tree
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -34,14 +33,7 @@ def _api_status(url: str, token: str) -> tuple[int, object]:
 
 def test_a_token_is_created_seen_once_used_and_revoked(live_server, browser):
     tree = make_tree()
-    make_person(
-        organization=tree.office,
-        role=Role.CLERK,
-        clearance=Secrecy.CONFIDENTIAL,
-        username="vanthu",
-        full_name="Nguyễn Thị Hoa",
-        password=PASSWORD,
-    )
+    city_clerk(tree, password=PASSWORD)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(locale="en-GB", viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/account/login/")

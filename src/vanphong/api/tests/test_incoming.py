@@ -164,7 +164,6 @@ def test_a_duplicate_needs_confirming(api, clerk):
     assert confirmed.status_code == 201 and confirmed.json()["number"] == 2
 
 
-
 def test_a_document_type_that_is_not_a_code_is_refused(api, clerk):
     # Schemathesis sent a NUL byte, which PostgreSQL refuses in a text parameter (500).
     response = api(clerk).get(URL, {"document_type": "cong-van\x00"})

@@ -130,3 +130,19 @@ def closed_unit(tree: Tree, *, closed_on: dt.date | None = None) -> tuple[Organi
     )
     unit.refresh_from_db()
     return unit, former
+
+
+CLERK_PASSWORD = "mat-khau-van-thu"
+
+
+def city_clerk(tree: Tree, *, password: str = CLERK_PASSWORD) -> Person:
+    """Nguyễn Thị Hoa, the city office's văn thư (username `vanthu`), cleared for
+    "Mật": the clerk the browser tests sign in as."""
+    return make_person(
+        organization=tree.office,
+        role=Role.CLERK,
+        clearance=Secrecy.CONFIDENTIAL,
+        username="vanthu",
+        full_name="Nguyễn Thị Hoa",
+        password=password,
+    )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from vanphong.core.models import Role, Secrecy
-from vanphong.core.tests.factories import make_person, make_tree
+from vanphong.core.tests.factories import city_clerk, make_person, make_tree
 from vanphong.handling.models import SlipState, TransferSlip
 from vanphong.registry.models import DocumentType
 from vanphong.registry.services import incoming_register
@@ -25,14 +25,7 @@ PASSWORD = "mat-khau-thu-nghiem"
 def office(transactional_db):
     tree = make_tree()
     people = {
-        "vanthu": make_person(
-            organization=tree.office,
-            role=Role.CLERK,
-            clearance=Secrecy.CONFIDENTIAL,
-            username="vanthu",
-            full_name="Nguyễn Thị Hoa",
-            password=PASSWORD,
-        ),
+        "vanthu": city_clerk(tree, password=PASSWORD),
         "bithu": make_person(
             organization=tree.city,
             role=Role.SECRETARY,

@@ -6,8 +6,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from vanphong.core.models import Role, Secrecy
-from vanphong.core.tests.factories import make_person, make_tree
+from vanphong.core.tests.factories import city_clerk, make_tree
 from vanphong.registry.models import IncomingDocument
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -15,14 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 def test_the_clerk_registers_by_keyboard_and_finds_it_without_accents(live_server, browser, transactional_db):
     tree = make_tree()
-    make_person(
-        organization=tree.office,
-        role=Role.CLERK,
-        clearance=Secrecy.CONFIDENTIAL,
-        full_name="Nguyễn Thị Hoa",
-        username="vanthu",
-        password="mat-khau-van-thu",
-    )
+    city_clerk(tree, password="mat-khau-van-thu")
     page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 1000})
     page.goto(live_server.url + "/account/login/")
     page.get_by_label("Tên đăng nhập").fill("vanthu")

@@ -7,8 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from vanphong.core.models import Role, Secrecy
-from vanphong.core.tests.factories import make_person, make_tree
+from vanphong.core.tests.factories import city_clerk, make_tree
 from vanphong.registry import exports
 from vanphong.registry.models import DocumentType, ExportStatus, RegisterExport
 from vanphong.registry.services import incoming_register
@@ -23,14 +22,7 @@ def test_the_page_offers_the_register_once_the_worker_has_made_it(
     monkeypatch.setattr(exports, "PDF_SYNC_MAX_ROWS", 2)
     settings.MEDIA_ROOT = tmp_path
     tree = make_tree()
-    make_person(
-        organization=tree.office,
-        role=Role.CLERK,
-        clearance=Secrecy.CONFIDENTIAL,
-        full_name="Nguyễn Thị Hoa",
-        username="vanthu",
-        password="mat-khau-van-thu",
-    )
+    city_clerk(tree, password="mat-khau-van-thu")
     year = timezone.localdate().year - 1
     kind = DocumentType.objects.get(code="cong-van")
     for n in range(1, 4):
