@@ -163,21 +163,17 @@ class Backend:
         self.date_field = date_field
         self.index = index
 
-    def ids(self, condition: Condition) -> QuerySet[Any]:
-        """The matching ids, newest first (sliced and counted by the caller)."""
-        raise NotImplementedError
-
     def matching(self, condition: Condition) -> QuerySet[Any]:
         """The matching documents, unordered."""
         raise NotImplementedError
 
     def page(self, condition: Condition, offset: int, limit: int) -> list[int]:
         """The ids of matches `offset` to `offset + limit`, newest first."""
-        return list(self.ids(condition)[offset : offset + limit])
+        raise NotImplementedError
 
     def count_up_to(self, condition: Condition, limit: int) -> int:
         """How many documents match, counting no further than `limit`."""
-        return self.ids(condition)[:limit].count()
+        raise NotImplementedError
 
 
 class PostgresBackend(Backend):
@@ -267,31 +263,34 @@ class PostgresBackend(Backend):
             self._scarce.append((condition, found + 1))
         return self.matching(condition).order_by()[:limit].count()
 
-    def ids(self, condition: Condition) -> QuerySet[Any]:
-        return self.matching(condition).order_by(f"-{self.date_field}", "-pk").values_list("pk", flat=True)
-
 
 class SQLiteBackend(Backend):
-    def ids(self, condition: Condition) -> QuerySet[Any]:
+    def _found(self, condition: Condition) -> QuerySet[Any]:
+        """The index rows matching, with the id of their document."""
+        return self.index._default_manager.filter(terms__fts5=condition.fts5()).annotate(
+            document_id=F("rowid").bitand(ID_MASK)
+        )
+
+    def _ids(self, condition: Condition) -> QuerySet[Any]:
         # The index drives: it is walked in key order (newest first) and each row is
         # checked against the filtered documents by primary key, so a page of a
         # common word stops after its twenty rows.
         wanted = self.documents.order_by().filter(pk=OuterRef("document_id"))
         return (
-            self.index._default_manager.filter(terms__fts5=condition.fts5())
-            .annotate(document_id=F("rowid").bitand(ID_MASK))
+            self._found(condition)
             .filter(Exists(wanted))
             .order_by("-rowid")
             .values_list("document_id", flat=True)
         )
 
     def matching(self, condition: Condition) -> QuerySet[Any]:
-        found = (
-            self.index._default_manager.filter(terms__fts5=condition.fts5())
-            .annotate(document_id=F("rowid").bitand(ID_MASK))
-            .values("document_id")
-        )
-        return self.documents.filter(pk__in=found)
+        return self.documents.filter(pk__in=self._found(condition).values("document_id"))
+
+    def page(self, condition: Condition, offset: int, limit: int) -> list[int]:
+        return list(self._ids(condition)[offset : offset + limit])
+
+    def count_up_to(self, condition: Condition, limit: int) -> int:
+        return self._ids(condition)[:limit].count()
 
 
 class FTS5Match(models.Lookup):
