@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,8 @@ from vanphong.registry.models import (
     OutgoingSearchIndex,
     duplicate_key,
 )
+
+M = TypeVar("M", bound=Model)
 
 SIGNING_ROLES = [role for role, actions in GRANTS.items() if Action.DIRECT in actions]
 
@@ -68,12 +71,40 @@ def incoming_duplicates(
     )
 
 
-# Newest first, and on one day in the order registered: the id, not the register's
-# number, breaks the tie so that one index (`incoming_newest`) serves every register
-# a person sees at once (a number is per register, and the classified register
-# runs its own).
-INCOMING_ORDER = ("-received_on", "-id")
-OUTGOING_ORDER = ("-issued_on", "-id")
+@dataclass(frozen=True)
+class Listing:
+    """How one direction's register is listed and searched: by which day, through
+    which SQLite index. Newest first, and on one day in the order registered: the
+    id, not the register's number, breaks the tie so that one index
+    (`incoming_newest`, `outgoing_newest`) serves every register a person sees at
+    once (a number is per register, and the classified register runs its own)."""
+
+    date_field: str
+    index: type[Model]
+
+    @property
+    def order(self) -> tuple[str, str]:
+        return (f"-{self.date_field}", "-id")
+
+    def page(self, documents: QuerySet[M], query: str, order: str) -> search.Results[M] | search.Capped[M]:
+        """The page's list: with words, the search's results (best first, or newest
+        first), else the register newest first. Either pages with Paginator."""
+        found = search.search(
+            documents, query, date_field=self.date_field, index=self.index, by_date=order == Order.DATE
+        )
+        return found if found is not None else search.Capped(documents.order_by(*self.order))
+
+    def every(self, documents: QuerySet[M], query: str) -> QuerySet[M]:
+        """Every entry the words find, newest first, uncounted and uncapped: for
+        printed registers and the API."""
+        found = search.search(documents, query, date_field=self.date_field, index=self.index)
+        if found is not None:
+            documents = found.all_matching()
+        return documents.order_by(*self.order)
+
+
+INCOMING = Listing("received_on", IncomingSearchIndex)
+OUTGOING = Listing("issued_on", OutgoingSearchIndex)
 
 
 class Order:
@@ -140,27 +171,13 @@ def _incoming_filtered(person: Person, filters: IncomingFilters) -> QuerySet[Inc
 def incoming_results(
     person: Person, filters: IncomingFilters
 ) -> search.Results[IncomingDocument] | search.Capped[IncomingDocument]:
-    """The register page's list: with words, the search's results (best first, or
-    newest first), else the register newest first. Either pages with Paginator."""
-    documents = _incoming_filtered(person, filters)
-    found = search.search(
-        documents,
-        filters.query,
-        date_field="received_on",
-        index=IncomingSearchIndex,
-        by_date=filters.order == Order.DATE,
-    )
-    return found if found is not None else search.Capped(documents.order_by(*INCOMING_ORDER))
+    """The incoming register page's list (`Listing.page`)."""
+    return INCOMING.page(_incoming_filtered(person, filters), filters.query, filters.order)
 
 
 def incoming_list(person: Person, filters: IncomingFilters) -> QuerySet[IncomingDocument]:
-    """Every entry the filters and words find, newest first, uncounted and uncapped:
-    for printed registers and the API."""
-    documents = _incoming_filtered(person, filters)
-    found = search.search(documents, filters.query, date_field="received_on", index=IncomingSearchIndex)
-    if found is not None:
-        documents = found.all_matching()
-    return documents.order_by(*INCOMING_ORDER)
+    """Every incoming entry the filters and words find (`Listing.every`)."""
+    return INCOMING.every(_incoming_filtered(person, filters), filters.query)
 
 
 # --- Outgoing documents ---------------------------------------------------------------------
@@ -233,22 +250,10 @@ def _outgoing_filtered(person: Person, filters: OutgoingFilters) -> QuerySet[Out
 def outgoing_results(
     person: Person, filters: OutgoingFilters
 ) -> search.Results[OutgoingDocument] | search.Capped[OutgoingDocument]:
-    """The outgoing register page's list, as `incoming_results`."""
-    documents = _outgoing_filtered(person, filters)
-    found = search.search(
-        documents,
-        filters.query,
-        date_field="issued_on",
-        index=OutgoingSearchIndex,
-        by_date=filters.order == Order.DATE,
-    )
-    return found if found is not None else search.Capped(documents.order_by(*OUTGOING_ORDER))
+    """The outgoing register page's list (`Listing.page`)."""
+    return OUTGOING.page(_outgoing_filtered(person, filters), filters.query, filters.order)
 
 
 def outgoing_list(person: Person, filters: OutgoingFilters) -> QuerySet[OutgoingDocument]:
-    """Every entry the filters and words find, newest first: for printed registers."""
-    documents = _outgoing_filtered(person, filters)
-    found = search.search(documents, filters.query, date_field="issued_on", index=OutgoingSearchIndex)
-    if found is not None:
-        documents = found.all_matching()
-    return documents.order_by(*OUTGOING_ORDER)
+    """Every outgoing entry the filters and words find (`Listing.every`)."""
+    return OUTGOING.every(_outgoing_filtered(person, filters), filters.query)
