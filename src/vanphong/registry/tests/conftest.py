@@ -8,10 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from vanphong.core import audit
 from vanphong.core import services as core_services
-from vanphong.core.models import CongressTerm, Person
+from vanphong.core.models import AuditEvent, CongressTerm, Person
 from vanphong.core.tests.conftest import clerk, member, office_chief, outsider, secretary, tree  # noqa: F401
 from vanphong.core.tests.factories import Tree
 from vanphong.registry.models import DocumentType, IncomingDocument, OutgoingDocument
@@ -108,3 +110,18 @@ def outgoing_entry(
     }
     entry.update(overrides)
     return entry
+
+
+@pytest.fixture
+def audit_fails_on_note(monkeypatch) -> str:
+    """The audit write fails for an entry whose note is "hỏng" (after its number is
+    drawn, so the number must be given back); returns that note."""
+    real_record = audit.record
+
+    def record_failing_for_marked(**kwargs: Any) -> AuditEvent:
+        if getattr(kwargs["target"], "note", "") == "hỏng":
+            raise ValidationError({"note": "Ghi chú này làm hỏng việc vào sổ."})
+        return real_record(**kwargs)
+
+    monkeypatch.setattr(audit, "record", record_failing_for_marked)
+    return "hỏng"

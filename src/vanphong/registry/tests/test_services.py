@@ -426,25 +426,19 @@ def test_the_two_registers_number_apart_under_concurrent_clerks(tree, document_t
 
 @needs_postgresql
 @concurrent
-def test_refusals_in_a_concurrent_batch_consume_no_number(tree, document_type, clerk, monkeypatch):
+def test_refusals_in_a_concurrent_batch_consume_no_number(
+    tree, document_type, clerk, audit_fails_on_note, monkeypatch
+):
     """Among twenty clerks at once, five enter no abstract (refused before any number
     is drawn) and three fail after drawing theirs (the audit write fails): the twelve
     others share 1–12 with no gap."""
-    real_record = audit.record
-
-    def record_failing_for_marked(**kwargs: Any) -> AuditEvent:
-        if getattr(kwargs["target"], "note", "") == "hỏng":
-            raise ValidationError({"note": "Ghi chú này làm hỏng việc vào sổ."})
-        return real_record(**kwargs)
-
-    monkeypatch.setattr(audit, "record", record_failing_for_marked)
 
     def work(n: int) -> IncomingDocument:
         overrides: dict[str, Any] = {"actor": clerk, "abstract": f"V/v văn bản thứ {n}"}
         if n % 4 == 0:
             overrides["abstract"] = "  "
         elif n % 5 == 0:
-            overrides["note"] = "hỏng"
+            overrides["note"] = audit_fails_on_note
         return services.incoming_register(**incoming_entry(tree, document_type, **overrides))
 
     results, errors = _in_threads(20, work)
