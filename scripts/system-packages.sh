@@ -13,7 +13,8 @@ purpose="${1:-demo}"
 # gettext is not needed for the demo: the compiled .mo files are committed.
 # libpango: WeasyPrint renders the printed registers (PDF) with it.
 demo=(tesseract-ocr tesseract-ocr-vie ghostscript fonts-liberation libpango-1.0-0 libpangoft2-1.0-0)
-test=("${demo[@]}" chromium fonts-dejavu-core)
+# softhsm2: a PKCS#11 token in software, for the tests of signing with a token.
+test=("${demo[@]}" chromium fonts-dejavu-core softhsm2)
 ci=("${test[@]}" postgresql)
 
 case "$purpose" in
