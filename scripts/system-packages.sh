@@ -12,7 +12,9 @@ purpose="${1:-demo}"
 
 # gettext is not needed for the demo: the compiled .mo files are committed.
 # libpango: WeasyPrint renders the printed registers (PDF) with it.
-demo=(tesseract-ocr tesseract-ocr-vie ghostscript fonts-liberation libpango-1.0-0 libpangoft2-1.0-0)
+# fonts-liberation2: Liberation Serif with every Vietnamese letter (the drafts' PDFs and the
+# signature stamp; fonts-liberation 1.x lacks some).
+demo=(tesseract-ocr tesseract-ocr-vie ghostscript fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0)
 # softhsm2: a PKCS#11 token in software, for the tests of signing with a token.
 test=("${demo[@]}" chromium fonts-dejavu-core softhsm2)
 ci=("${test[@]}" postgresql)

@@ -19,7 +19,7 @@ npm ci --ignore-scripts
 rm -rf "$DEST"
 mkdir -p "$DEST"
 
-# package|source path inside node_modules/<package>|name under $DEST
+# package|source path inside node_modules/<package>|path under $DEST
 FILES=(
   "htmx.org|dist/htmx.min.js|htmx.min.js"
   "htmx.org|LICENSE|LICENSE.htmx.txt"
@@ -28,10 +28,30 @@ FILES=(
   "bootstrap|dist/js/bootstrap.bundle.min.js|bootstrap.bundle.min.js"
   "bootstrap|dist/js/bootstrap.bundle.min.js.map|bootstrap.bundle.min.js.map"
   "bootstrap|LICENSE|LICENSE.bootstrap.txt"
+  # TinyMCE keeps its own layout under vendor/tinymce/ (it loads the theme, model,
+  # icons, plugins and skin relative to its base_url), but only what the drafts'
+  # editor uses: no other plugin, skin or unminified copy (the package is 13 MB).
+  "tinymce|tinymce.min.js|tinymce/tinymce.min.js"
+  "tinymce|themes/silver/theme.min.js|tinymce/themes/silver/theme.min.js"
+  "tinymce|models/dom/model.min.js|tinymce/models/dom/model.min.js"
+  "tinymce|icons/default/icons.min.js|tinymce/icons/default/icons.min.js"
+  "tinymce|plugins/lists/plugin.min.js|tinymce/plugins/lists/plugin.min.js"
+  "tinymce|plugins/table/plugin.min.js|tinymce/plugins/table/plugin.min.js"
+  "tinymce|plugins/autoresize/plugin.min.js|tinymce/plugins/autoresize/plugin.min.js"
+  "tinymce|skins/ui/oxide/skin.min.css|tinymce/skins/ui/oxide/skin.min.css"
+  "tinymce|skins/ui/oxide/content.min.css|tinymce/skins/ui/oxide/content.min.css"
+  "tinymce|license.md|tinymce/license.md"
+  "tinymce|notices.txt|tinymce/notices.txt"
+  # The Vietnamese UI: the TinyMCE 8 language pack (Tiny's community translations,
+  # under TinyMCE's own terms) as redistributed on npm by tinymce-i18n.
+  "tinymce-i18n|langs8/vi.js|tinymce/langs/vi.js"
+  "tinymce-i18n|LICENSE.md|tinymce/langs/LICENSE.tinymce-i18n.md"
+  "tinymce-i18n|NOTICE.md|tinymce/langs/NOTICE.tinymce-i18n.md"
 )
 
 for entry in "${FILES[@]}"; do
   IFS='|' read -r pkg src name <<<"$entry"
+  mkdir -p "$(dirname "$DEST/$name")"
   cp "node_modules/$pkg/$src" "$DEST/$name"
 done
 
@@ -58,4 +78,4 @@ fs.writeFileSync(path.join(dest, "MANIFEST.json"), JSON.stringify(manifest, null
 JS
 
 echo "Vendored into $DEST:"
-ls -l "$DEST"
+(cd "$DEST" && find . -type f | sort | xargs ls -l)

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "vanphong.handling",
     "vanphong.api",
     "vanphong.attachments",
+    "vanphong.signatures",
+    "vanphong.drafting",
+    "vanphong.exchange",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +186,16 @@ MEDIA_ROOT = VAR_DIR / "media"
 # The largest file a clerk may attach to a document, in megabytes (the web server in
 # front must accept at least as much, e.g. nginx `client_max_body_size`).
 VANPHONG_MAX_UPLOAD_MB = envint("VANPHONG_MAX_UPLOAD_MB", 50)
+# A deployment on an isolated LAN (2025 law on state secrets: one building, no outside
+# network) may draft and store classified documents; any other keeps them on paper or
+# the cơ yếu system and registers them as metadata only (DOMAIN.md §2).
+VANPHONG_ISOLATED_LAN = envbool("VANPHONG_ISOLATED_LAN", False)
+# Digital signatures. Root certificates (PEM or DER files) and revocation lists (CRL
+# files) of the national authorities, loaded from a directory: the networks are closed,
+# nothing is fetched. The demo CA is added by `vanphong demo` as a trusted authority.
+VANPHONG_TRUST_DIR = envstr("VANPHONG_TRUST_DIR", str(VAR_DIR / "trust"))
+# A timestamp server (RFC 3161) makes signatures PAdES B-T; empty: B-B.
+VANPHONG_TIMESTAMP_URL = envstr("VANPHONG_TIMESTAMP_URL", "")
 # Uploads above this size go to a temporary file rather than memory (Django's default).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -54,5 +54,7 @@ urlpatterns = [
     path("handling/", include("vanphong.handling.urls")),
     path("api/", include("vanphong.api.urls")),
     path("attachments/", include("vanphong.attachments.urls")),
+    path("drafts/", include("vanphong.drafting.urls")),
+    path("exchange/", include("vanphong.exchange.urls")),
     path("admin/", admin.site.urls),
 ]

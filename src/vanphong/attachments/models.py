@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.models import Organization, Person
 from vanphong.registry.models import IncomingDocument
+from vanphong.signatures.models import SignatureCheck
 
 
 def stored_name(instance: Attachment, filename: str) -> str:
@@ -59,6 +60,16 @@ class Attachment(models.Model):
         Person, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # Every PDF that enters is verified as it is attached (None: not a PDF). Derived
+    # copies are never checked: the original is what was signed.
+    signature_check = models.ForeignKey(
+        SignatureCheck,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signature check"),
+    )
 
     class Meta:
         ordering = ["document", "uploaded_at", "pk"]

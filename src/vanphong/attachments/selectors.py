@@ -25,7 +25,7 @@ def document_attachments(person: Person, document: IncomingDocument) -> QuerySet
     return (
         visible_attachments(person)
         .filter(document=document, role=FileRole.ORIGINAL)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "signature_check")
         .order_by("uploaded_at", "pk")
     )
 

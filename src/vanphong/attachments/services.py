@@ -35,6 +35,7 @@ from vanphong.core.models import Person, Secrecy
 from vanphong.core.permissions import Action, can
 from vanphong.registry import services as registry_services
 from vanphong.registry.models import IncomingDocument
+from vanphong.signatures import services as signature_services
 
 logger = logging.getLogger(__name__)
 
@@ -274,6 +275,10 @@ def _attachment_add(
         page_count=pages,
         uploaded_by=actor,
     )
+    if sniffed.mime == PDF:
+        upload.seek(0)
+        attachment.signature_check = signature_services.pdf_check(upload.read())
+        upload.seek(0)
     attachment.file.save(f"upload.{ACCEPTED[sniffed.mime]}", upload, save=False)
     stored.append(attachment.file.name)
     try:
@@ -300,6 +305,7 @@ def _attachment_add(
             "content_type": attachment.content_type,
             "sha256": attachment.sha256,
             "pages": attachment.page_count,
+            "signature": attachment.signature_check.status if attachment.signature_check else None,
         },
     )
     return attachment

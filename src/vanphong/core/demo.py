@@ -1358,6 +1358,8 @@ COUNT_LABELS = {
     "people": "Người trong hệ thống",
     "memberships": "Chức vụ, sinh hoạt đảng (kể cả đã kết thúc)",
     "terms": "Nhiệm kỳ đại hội",
+    "signing_credentials": "Chứng thư số DEMO của người ký",
+    "drafts": "Dự thảo văn bản",
     "audit_events": "Sự kiện nhật ký",
 }
 

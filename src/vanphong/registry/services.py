@@ -337,6 +337,7 @@ def _check_outgoing(
     copies: int,
     secrecy: Secrecy,
     note: str,
+    at_signing: bool,
 ) -> CongressTerm | None:
     """Every refusal, keyed to its field, before any number is drawn. Returns the
     congress term the number is drawn in (None for a type numbered by year)."""
@@ -347,7 +348,9 @@ def _check_outgoing(
         except ValidationError as error:
             errors[name] = error.messages[0]
     term = None
-    if actor is not None and not can(actor, Action.REGISTER, organization):
+    if at_signing and (actor is None or actor.pk != signer.pk):
+        errors["signer"] = _("Only the signer numbers a document at signing.")
+    elif not at_signing and actor is not None and not can(actor, Action.REGISTER, organization):
         errors["organization"] = _("You do not register documents of this issuer.")
     elif document_type.numbering_scope == NumberingScope.TERM:
         if not organization.kind.is_committee:
@@ -400,9 +403,14 @@ def outgoing_register(
     secrecy: Secrecy = Secrecy.NONE,
     urgency: Urgency = Urgency.NORMAL,
     note: str = "",
+    at_signing: bool = False,
 ) -> OutgoingDocument:
     """Give a document of `organization` (the issuer) its number and symbol, e.g.
     `12-CV/TU`, and enter it in the issuer's outgoing register of the year.
+
+    The văn thư numbers a document signed on paper (REGISTER on the issuer); a
+    document signed digitally is numbered by its signer as they sign it
+    (`at_signing`, from `drafting.services.draft_sign`, in the signing transaction).
 
     The number is the next of the issuer's series for the type's group, which
     restarts at 01 each congress term or each year as the type says (DOMAIN.md §2).
@@ -422,6 +430,7 @@ def outgoing_register(
         copies=copies,
         secrecy=secrecy,
         note=note,
+        at_signing=at_signing,
     )
     register, _created = Register.objects.get_or_create(
         organization=organization,

@@ -1,8 +1,9 @@
 """Vendored front-end assets are intact and templates never load anything from a CDN.
 
-Users' networks are closed, so htmx and Bootstrap are committed under
-``static/vendor/`` by ``scripts/vendor-static.sh``, which also writes
-``MANIFEST.json`` (package, version, sha256 per file). No database needed.
+Users' networks are closed, so htmx, Bootstrap and TinyMCE (the drafts' editor,
+in its own tree under ``tinymce/``) are committed under ``static/vendor/`` by
+``scripts/vendor-static.sh``, which also writes ``MANIFEST.json`` (package,
+version, sha256 per file, paths relative to ``vendor/``). No database needed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,7 +31,22 @@ EXPECTED_FILES = {
     "bootstrap.bundle.min.js",
     "bootstrap.bundle.min.js.map",
     "LICENSE.bootstrap.txt",
+    "tinymce/tinymce.min.js",
+    "tinymce/themes/silver/theme.min.js",
+    "tinymce/models/dom/model.min.js",
+    "tinymce/icons/default/icons.min.js",
+    "tinymce/plugins/lists/plugin.min.js",
+    "tinymce/plugins/table/plugin.min.js",
+    "tinymce/plugins/autoresize/plugin.min.js",
+    "tinymce/skins/ui/oxide/skin.min.css",
+    "tinymce/skins/ui/oxide/content.min.css",
+    "tinymce/license.md",
+    "tinymce/notices.txt",
+    "tinymce/langs/vi.js",
+    "tinymce/langs/LICENSE.tinymce-i18n.md",
+    "tinymce/langs/NOTICE.tinymce-i18n.md",
 }
+PACKAGES = {"htmx.org", "bootstrap", "tinymce", "tinymce-i18n"}
 
 # http(s):// or protocol-relative //, then a host naming a CDN.
 CDN_URL = re.compile(r"(?:https?:)?//[^\s\"'<>/]*(?:cdn|unpkg|jsdelivr|googleapis|cdnjs)", re.IGNORECASE)
@@ -40,7 +57,8 @@ def load_manifest(vendor_dir: Path) -> list[dict[str, str]]:
 
 
 def manifest_problems(vendor_dir: Path) -> list[str]:
-    """Every listed file exists and matches its sha256; nothing unlisted sits beside them."""
+    """Every listed file exists and matches its sha256; nothing unlisted sits beside them
+    or in a directory below (names are paths relative to vendor_dir, with "/")."""
     problems: list[str] = []
     listed = set()
     for entry in load_manifest(vendor_dir):
@@ -53,9 +71,10 @@ def manifest_problems(vendor_dir: Path) -> list[str]:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != entry["sha256"]:
             problems.append(f"{name}: sha256 {digest} != manifest {entry['sha256']}")
-    for path in sorted(vendor_dir.iterdir()):
-        if path.name != "MANIFEST.json" and path.name not in listed:
-            problems.append(f"{path.name}: not listed in MANIFEST.json")
+    for path in sorted(p for p in vendor_dir.rglob("*") if not p.is_dir()):
+        name = path.relative_to(vendor_dir).as_posix()
+        if name != "MANIFEST.json" and name not in listed:
+            problems.append(f"{name}: not listed in MANIFEST.json")
     return problems
 
 
@@ -80,7 +99,7 @@ def test_manifest_lists_the_expected_files():
     entries = load_manifest(VENDOR_DIR)
     assert {e["file"] for e in entries} == EXPECTED_FILES
     for entry in entries:
-        assert entry["package"] in {"htmx.org", "bootstrap"}
+        assert entry["package"] in PACKAGES
         assert re.fullmatch(r"\d+\.\d+\.\d+", entry["version"]), entry
         assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]), entry
 
@@ -110,9 +129,7 @@ def test_templates_never_reference_a_cdn():
 
 def _copy_vendor(tmp_path: Path) -> Path:
     copy = tmp_path / "vendor"
-    copy.mkdir()
-    for path in VENDOR_DIR.iterdir():
-        (copy / path.name).write_bytes(path.read_bytes())
+    shutil.copytree(VENDOR_DIR, copy)
     return copy
 
 
@@ -135,6 +152,29 @@ def test_a_missing_or_unlisted_file_is_caught(tmp_path):
         "bootstrap.min.css: missing",
         "jquery.min.js: not listed in MANIFEST.json",
     ]
+
+
+def test_a_changed_missing_or_unlisted_file_inside_the_tinymce_tree_is_caught(tmp_path):
+    copy = _copy_vendor(tmp_path)
+    (copy / "tinymce/plugins/table/plugin.min.js").write_text("/* patched */")
+    (copy / "tinymce/langs/vi.js").unlink()
+    (copy / "tinymce/plugins/image").mkdir()
+    (copy / "tinymce/plugins/image/plugin.min.js").write_text("/* stray */")
+    problems = manifest_problems(copy)
+    assert problems[0].startswith("tinymce/plugins/table/plugin.min.js: sha256")
+    assert problems[1:] == [
+        "tinymce/langs/vi.js: missing",
+        "tinymce/plugins/image/plugin.min.js: not listed in MANIFEST.json",
+    ]
+
+
+def test_the_vendored_editor_is_the_self_hosted_gpl_build_with_no_cloud_loader():
+    """The editor runs on closed networks: TinyMCE's own files are present (the GPL
+    licence text beside them), and no vendored file loads a script from Tiny's cloud."""
+    license_text = (VENDOR_DIR / "tinymce" / "license.md").read_text(encoding="utf-8")
+    assert "GNU General Public License Version 2 or later" in license_text
+    for path in (VENDOR_DIR / "tinymce").rglob("*.js"):
+        assert "cdn.tiny.cloud" not in path.read_text(encoding="utf-8"), path
 
 
 def test_cdn_references_are_found(tmp_path):
