@@ -3,8 +3,8 @@
 python-docx, for editing in Word.
 
 This module only lays out: the drafting app resolves everything printed on the page
-to text first (a `Layout`) and sanitizes the body. The body is cleaned again here to
-the same small allow-list (`BODY_TAGS`), and WeasyPrint fetches nothing, so a body
+to text first (a `Layout`) and sanitizes the body. The body is cleaned again here by the
+same `drafting.html.clean_body`, and WeasyPrint fetches nothing, so a body
 that escaped the editor's cleaning still cannot reach the network or the disk.
 
 The words printed by the layout itself ("ĐẢNG CỘNG SẢN VIỆT NAM", "Số", "Nơi nhận:",
@@ -12,7 +12,7 @@ The words printed by the layout itself ("ĐẢNG CỘNG SẢN VIỆT NAM", "Số
 the language of the person printing: plain constants, deliberately not translated.
 
 The PDF uses Liberation Serif only (Times New Roman's metrics; Debian's
-fonts-liberation), found through fontconfig and embedded as subsets. The DOCX names
+fonts-liberation2), found through fontconfig and embedded as subsets. The DOCX names
 Times New Roman, which Word users have."""
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+
+from vanphong.drafting.html import clean_body
 
 # --- The page (36-HD/VPTW; DOMAIN.md §3) ---------------------------------------------
 PAGE_WIDTH_MM = 210  # A4 portrait
@@ -64,13 +66,6 @@ RECIPIENTS_LABEL = "Nơi nhận:"
 DRAFT_LABEL = "DỰ THẢO"
 KEEP_WORD = "Lưu"
 
-# What a body may hold: the editor's allow-list (tags and, per tag, attributes).
-BODY_TAGS = frozenset(
-    {"p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "ul", "ol", "li"}
-    | {"table", "thead", "tbody", "tr", "th", "td"}
-)
-BODY_ATTRIBUTES = {"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
-
 MM_PER_INCH = 25.4
 PT_PER_CSS_PX = 0.75  # 1 CSS px = 1/96 in, 1 pt = 1/72 in
 
@@ -91,7 +86,7 @@ class Layout:
     is_official_letter: bool
     secrecy_label: str  # "" or "MẬT"/"TỐI MẬT"/"TUYỆT MẬT": red box under the number
     urgency_label: str  # "" or "KHẨN"/"THƯỢNG KHẨN"/"HỎA TỐC"…: red box under the number
-    body_html: str  # sanitized HTML within BODY_TAGS
+    body_html: str  # sanitized HTML (`drafting.html.clean_body`)
     signature_lines: Sequence[str]  # ["T/M BAN THƯỜNG VỤ", "BÍ THƯ"], ["K/T BÍ THƯ", "PHÓ BÍ THƯ"]
     signer_name: str  # "Nguyễn Văn An"
     recipients: Sequence[str]  # each printed "- " + as written (its comma included)
@@ -151,17 +146,6 @@ def recipient_lines(layout: Layout) -> list[str]:
     return lines
 
 
-def clean_body(html: str) -> str:
-    import nh3
-
-    return nh3.clean(
-        html,
-        tags=set(BODY_TAGS),
-        attributes={tag: set(names) for tag, names in BODY_ATTRIBUTES.items()},
-        link_rel=None,
-    )
-
-
 # --- PDF ------------------------------------------------------------------------------
 
 
@@ -205,6 +189,7 @@ def render_html(layout: Layout) -> str:
             "recipients": recipient_lines(layout),
             "draft_label": DRAFT_LABEL,
             # Cleaned just above to the allow-list: safe to print as markup.
+            # Cleaned again: a Layout may come from elsewhere than a saved draft.
             "body": mark_safe(clean_body(layout.body_html)),
             "css": {
                 "margin_top": _mm(MARGIN_TOP_MM),
