@@ -56,5 +56,6 @@ urlpatterns = [
     path("attachments/", include("vanphong.attachments.urls")),
     path("drafts/", include("vanphong.drafting.urls")),
     path("exchange/", include("vanphong.exchange.urls")),
+    path("signatures/", include("vanphong.signatures.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -246,3 +247,76 @@ def pdf_check(data: bytes) -> SignatureCheck:
         signed_at=result.signed_at,
         details=result.to_dict(),
     )
+
+
+def is_system_administrator(person: Person) -> bool:
+    """The trusted authorities are the whole system's: its administrator keeps them
+    (an active superuser, as for /admin)."""
+    return bool(person.is_authenticated and person.is_active and person.is_superuser)
+
+
+def _load_certificate(data: bytes) -> x509.Certificate:
+    try:
+        return _certificate(data)
+    except ValueError:
+        raise ValidationError({"certificate": _("This file is not a certificate (PEM or DER).")}) from None
+
+
+@transaction.atomic
+def trust_anchor_add(*, actor: Person, name: str, data: bytes) -> TrustAnchor:
+    """Trust a root certificate (a national root, read from its file)."""
+    if not is_system_administrator(actor):
+        raise PermissionDenied
+    certificate = _load_certificate(data)
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    if TrustAnchor.objects.filter(certificate=der).exists():
+        raise ValidationError({"certificate": _("This authority is already trusted.")})
+    anchor = TrustAnchor.objects.create(
+        name=name.strip() or certificate.subject.rfc4514_string()[:200], certificate=der
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.TRUST_ADDED,
+        target=anchor,
+        after={
+            "name": anchor.name,
+            "subject": certificate.subject.rfc4514_string(),
+            "valid_until": certificate.not_valid_after_utc.isoformat(),
+        },
+    )
+    return anchor
+
+
+@transaction.atomic
+def crl_load(*, actor: Person, anchor: TrustAnchor, data: bytes) -> TrustAnchor:
+    """Replace the authority's revocation list by a newer one, read from its file
+    (the networks are closed: nothing is fetched)."""
+    if not is_system_administrator(actor):
+        raise PermissionDenied
+    try:
+        crl = x509.load_der_x509_crl(data) if b"-----BEGIN" not in data else x509.load_pem_x509_crl(data)
+    except ValueError:
+        raise ValidationError({"crl": _("This file is not a certificate revocation list (CRL).")}) from None
+    root = x509.load_der_x509_certificate(bytes(anchor.certificate))
+    try:
+        if not crl.is_signature_valid(root.public_key()):  # type: ignore[arg-type]
+            raise ValidationError(
+                {"crl": _("This revocation list was not signed by %(name)s.") % {"name": anchor.name}}
+            )
+    except TypeError:
+        raise ValidationError(
+            {"crl": _("This revocation list was not signed by %(name)s.") % {"name": anchor.name}}
+        ) from None
+    anchor.crl = crl.public_bytes(serialization.Encoding.DER)
+    anchor.crl_loaded_at = timezone.now()
+    anchor.save(update_fields=["crl", "crl_loaded_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.CRL_LOADED,
+        target=anchor,
+        after={
+            "revoked": len(list(crl)),
+            "next_update": crl.next_update_utc.isoformat() if crl.next_update_utc else None,
+        },
+    )
+    return anchor
