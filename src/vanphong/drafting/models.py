@@ -234,3 +234,27 @@ class DraftComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class DraftTemplate(models.Model):
+    """How a new draft of a type starts: its body's skeleton (the usual sections of a
+    Kế hoạch, "Kính gửi" of a công văn) and its usual signature. Data an
+    administrator edits: practice differs between localities."""
+
+    document_type = models.OneToOneField(
+        DocumentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("document type")
+    )
+    body_html = models.TextField(_("body"), blank=True)
+    signature_form = models.CharField(
+        _("signature form"), max_length=5, choices=SignatureForm.choices, default=SignatureForm.ON_BEHALF
+    )
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=120, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["document_type"]
+        verbose_name = _("draft template")
+        verbose_name_plural = _("draft templates")
+
+    def __str__(self) -> str:
+        return str(self.document_type)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from vanphong.core.models import Membership, Organization, Person
 from vanphong.core.permissions import GRANTS, Action, can, may_anywhere, organizations_q
-from vanphong.drafting.models import Decision, Draft, DraftState, DraftVersion, ReviewStep
+from vanphong.drafting.models import Decision, Draft, DraftState, DraftTemplate, DraftVersion, ReviewStep
+from vanphong.registry.models import DocumentType
 
 DIRECT_ROLES = [role for role, actions in GRANTS.items() if Action.DIRECT in actions]
 REVIEW_ROLES = [role for role, actions in GRANTS.items() if {Action.DIRECT, Action.DRAFT} & set(actions)]
@@ -280,3 +281,24 @@ def recipient_choices(issuer: Organization) -> QuerySet[Organization]:
         .select_related("kind")
         .order_by("path")
     )
+
+
+def starting_values(document_type: DocumentType | None) -> dict[str, Any]:
+    """What a new draft of `document_type` starts with (its `DraftTemplate`)."""
+    if document_type is None:
+        return {}
+    template = DraftTemplate.objects.filter(document_type=document_type).first()
+    if template is None:
+        return {"document_type": document_type}
+    return {
+        "document_type": document_type,
+        "body_html": template.body_html,
+        "signature_form": template.signature_form,
+        "on_behalf_of": template.on_behalf_of,
+        "signer_title": template.signer_title,
+    }
+
+
+def draft_types() -> QuerySet[DocumentType]:
+    """The types offered first on the new-draft page: those with a template."""
+    return DocumentType.objects.filter(pk__in=DraftTemplate.objects.values("document_type")).order_by("order")

@@ -269,7 +269,7 @@ def _locked(draft: Draft) -> Draft:
     one draft at once (an approval and a return, two signatures) go one after the
     other, the second seeing the first's state."""
     return (
-        Draft.objects.select_for_update()
+        Draft.objects.select_for_update(of=("self",))
         .select_related("document_type", "organization", "signer")
         .get(pk=draft.pk)
     )

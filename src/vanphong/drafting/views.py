@@ -18,6 +18,7 @@ from vanphong.core.web import attach_errors, person_of, submit
 from vanphong.drafting import layout, selectors, services
 from vanphong.drafting.forms import CommentForm, CompareForm, DecisionForm, DraftForm, SignForm, SubmitForm
 from vanphong.drafting.models import Draft, DraftState
+from vanphong.registry.models import DocumentType
 from vanphong.signatures import services as signature_services
 from vanphong.signatures.models import SigningCredential
 
@@ -70,7 +71,9 @@ def draft_create(request: HttpRequest) -> HttpResponse:
     if not issuers.exists():
         raise PermissionDenied
     issuer = _issuer_posted(request, person) or issuers.first()
-    form = _draft_form(request, person, issuer, initial={"organization": issuer, "place": ""})
+    chosen = DocumentType.objects.filter(code=request.GET.get("type", "")).first()
+    initial = {"organization": issuer, **selectors.starting_values(chosen)}
+    form = _draft_form(request, person, issuer, initial=initial)
 
     def save(data: dict[str, Any]) -> Draft:
         values = {key: value for key, value in data.items() if key != "organization"}
@@ -85,7 +88,11 @@ def draft_create(request: HttpRequest) -> HttpResponse:
         success=_("Draft saved as version 1."),
         then=lambda d: redirect("draft_detail", d.pk),
     )
-    return done or render(request, "drafting/draft_form.html", {"form": form, "draft": None})
+    return done or render(
+        request,
+        "drafting/draft_form.html",
+        {"form": form, "draft": None, "types": selectors.draft_types(), "chosen": chosen},
+    )
 
 
 @login_required

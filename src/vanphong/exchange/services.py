@@ -108,7 +108,7 @@ def _refuse_classified(*, actor: Person, outgoing: OutgoingDocument) -> None:
 def _send(*, actor: Person, outgoing: OutgoingDocument, stored: list[str]) -> list[Delivery]:
     # One sending at a time per document: two clicks do not deliver twice.
     outgoing = (
-        OutgoingDocument.objects.select_for_update()
+        OutgoingDocument.objects.select_for_update(of=("self",))
         .select_related("organization", "signer")
         .get(pk=outgoing.pk)
     )
