@@ -302,3 +302,16 @@ def starting_values(document_type: DocumentType | None) -> dict[str, Any]:
 def draft_types() -> QuerySet[DocumentType]:
     """The types offered first on the new-draft page: those with a template."""
     return DocumentType.objects.filter(pk__in=DraftTemplate.objects.values("document_type")).order_by("order")
+
+
+def usual_place(issuer: Organization | None) -> str:
+    """The place the issuer's documents are dated from: that of its latest draft."""
+    if issuer is None:
+        return ""
+    return (
+        Draft.objects.filter(organization=issuer)
+        .order_by("-created_at")
+        .values_list("place", flat=True)
+        .first()
+        or ""
+    )

@@ -72,7 +72,11 @@ def draft_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     issuer = _issuer_posted(request, person) or issuers.first()
     chosen = DocumentType.objects.filter(code=request.GET.get("type", "")).first()
-    initial = {"organization": issuer, **selectors.starting_values(chosen)}
+    initial = {
+        "organization": issuer,
+        "place": selectors.usual_place(issuer),
+        **selectors.starting_values(chosen),
+    }
     form = _draft_form(request, person, issuer, initial=initial)
 
     def save(data: dict[str, Any]) -> Draft:
