@@ -3,19 +3,44 @@ registers for, and what became of a document sent to each recipient."""
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import pgettext
 
-from vanphong.core.models import Organization, Person
+from vanphong.core.models import Membership, Organization, Person, Role
 from vanphong.core.permissions import Action, may_anywhere, visible_to
 from vanphong.exchange.models import Delivery, DeliveryState
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:
-    if may_anywhere(person, Action.REGISTER):
-        return [(pgettext("menu", "Electronic inbox"), reverse("delivery_queue"), "exchange")]
-    return []
+    """The electronic inbox in the menu of those who register, with the number of
+    documents waiting to be registered."""
+    if not may_anywhere(person, Action.REGISTER):
+        return []
+    waiting = queue(person).exclude(state=DeliveryState.REGISTERED).count()
+    label = (
+        pgettext("menu", "Electronic inbox (%(count)d)") % {"count": waiting}
+        if waiting
+        else pgettext("menu", "Electronic inbox")
+    )
+    return [(label, reverse("delivery_queue"), "exchange")]
+
+
+def clerks_of(organization: Organization) -> QuerySet[Person]:
+    """Who registers what arrives at `organization`: its văn thư, or its office's."""
+    holders = (
+        Membership.objects.current()
+        .filter(role=Role.CLERK)
+        .filter(
+            Q(organization=organization)
+            | Q(
+                organization__path__startswith=organization.path,
+                organization__depth=organization.depth + 1,
+                organization__kind__is_office=True,
+            )
+        )
+    )
+    return Person.objects.filter(is_active=True, pk__in=holders.values("person")).order_by("sort_key")
 
 
 def receiving_organizations(person: Person) -> QuerySet[Organization]:

@@ -14,11 +14,13 @@ import json
 import zipfile
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +28,7 @@ from vanphong.attachments import services as attachment_services
 from vanphong.core import audit
 from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.core.permissions import Action, can
+from vanphong.exchange import selectors
 from vanphong.exchange.models import Delivery, DeliveryState
 from vanphong.handling.services import notify
 from vanphong.registry import services as registry_services
@@ -147,6 +150,14 @@ def _send(*, actor: Person, outgoing: OutgoingDocument, stored: list[str]) -> li
         stored.append(delivery.pdf.name)
         delivery.save()
         deliveries.append(delivery)
+        # The text is stored: in the office's language, whoever sends.
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _("%(issuer)s sent %(symbol)s electronically: register it.") % {
+                "issuer": outgoing.organization.name,
+                "symbol": outgoing.symbol,
+            }
+        for clerk in selectors.clerks_of(organization):
+            notify(recipient=clerk, text=text, url=reverse("delivery_detail", args=[delivery.pk]))
     audit.record(
         actor=actor,
         action=AuditAction.SENT,
@@ -235,7 +246,7 @@ def delivery_register(
                     "symbol": delivery.symbol,
                     "number": document.number,
                 },
-                url=f"/registry/outgoing/{delivery.outgoing_id}/" if delivery.outgoing_id else "/",
+                url=reverse("outgoing_detail", args=[delivery.outgoing_id]) if delivery.outgoing_id else "/",
             )
         audit.record(
             actor=actor,

@@ -77,6 +77,7 @@ def test_a_classified_document_never_travels_and_the_attempt_is_audited(signed, 
 
 def test_the_recipient_receives_and_registers_it_with_the_pdf_attached(signed, clerk, bloc_clerk, tree):
     delivery = services.outgoing_send(actor=clerk, outgoing=signed)[0]
+    assert bloc_clerk.notifications.get().text.endswith("điện tử: hãy vào sổ.")
     with pytest.raises(PermissionDenied):  # the sender's clerk does not register for the bloc
         services.delivery_receive(actor=clerk, delivery=delivery)
     delivery = services.delivery_receive(actor=bloc_clerk, delivery=delivery)
