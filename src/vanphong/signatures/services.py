@@ -106,27 +106,11 @@ def _describe(certificate: asn1_x509.Certificate) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
-def credential_add_pkcs12(
-    *, actor: Person | None, person: Person, data: bytes, passphrase: str, label: str, is_demo: bool = False
+def _credential_add(
+    *, actor: Person | None, person: Person, described: dict[str, Any], **fields: Any
 ) -> SigningCredential:
-    """Keep `person`'s PKCS#12 file, checked by opening it with its passphrase (which
-    is not kept). Only the person or an administrator of their organization adds it;
-    `actor` None is the system (the demo)."""
-    if actor is not None and actor.pk != person.pk and not can(actor, Action.ADMINISTER, person):
-        raise PermissionDenied
-    try:
-        signer = pdf.load_pkcs12(data, passphrase)
-    except pdf.SignatureError as error:
-        raise _refused("pin", error) from None
-    credential = SigningCredential.objects.create(
-        person=person,
-        kind=CredentialKind.PKCS12,
-        label=label.strip() or person.full_name,
-        pkcs12=data,
-        is_demo=is_demo,
-        **_describe(signer.signing_cert),
-    )
+    """Keep a credential whose key was just opened, and audit it on its person."""
+    credential = SigningCredential.objects.create(person=person, **described, **fields)
     audit.record(
         actor=actor,
         action=AuditAction.CREDENTIAL_ADDED,
@@ -137,9 +121,38 @@ def credential_add_pkcs12(
             "serial": credential.serial,
             "subject": credential.subject,
             "valid_until": credential.valid_until.isoformat(),
+            "token": credential.pkcs11_token,
         },
     )
     return credential
+
+
+def _may_add_for(actor: Person | None, person: Person) -> bool:
+    """The person themselves, an administrator of their organization, or the system."""
+    return actor is None or actor.pk == person.pk or can(actor, Action.ADMINISTER, person)
+
+
+@transaction.atomic
+def credential_add_pkcs12(
+    *, actor: Person | None, person: Person, data: bytes, passphrase: str, label: str, is_demo: bool = False
+) -> SigningCredential:
+    """Keep `person`'s PKCS#12 file, checked by opening it with its passphrase (which
+    is not kept). `actor` None is the system (the demo)."""
+    if not _may_add_for(actor, person):
+        raise PermissionDenied
+    try:
+        signer = pdf.load_pkcs12(data, passphrase)
+    except pdf.SignatureError as error:
+        raise _refused("pin", error) from None
+    return _credential_add(
+        actor=actor,
+        person=person,
+        described=_describe(signer.signing_cert),
+        kind=CredentialKind.PKCS12,
+        label=label.strip() or person.full_name,
+        pkcs12=data,
+        is_demo=is_demo,
+    )
 
 
 @transaction.atomic
@@ -148,35 +161,23 @@ def credential_add_pkcs11(
 ) -> SigningCredential:
     """Name `person`'s key on a PKCS#11 token, checked by opening it with the PIN
     (which is not kept); the certificate is read from the token."""
-    if actor is not None and actor.pk != person.pk and not can(actor, Action.ADMINISTER, person):
+    if not _may_add_for(actor, person):
         raise PermissionDenied
     try:
         with pdf.open_pkcs11(module=module, token_label=token, pin=pin, key_label=key or None) as signer:
             described = _describe(signer.signing_cert)
     except pdf.SignatureError as error:
         raise _refused("pin", error) from None
-    credential = SigningCredential.objects.create(
+    return _credential_add(
+        actor=actor,
         person=person,
+        described=described,
         kind=CredentialKind.PKCS11,
         label=label.strip() or person.full_name,
         pkcs11_module=module,
         pkcs11_token=token,
         pkcs11_key=key,
-        **described,
     )
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREDENTIAL_ADDED,
-        target=person,
-        after={
-            "credential": credential.label,
-            "kind": credential.kind,
-            "serial": credential.serial,
-            "subject": credential.subject,
-            "token": token,
-        },
-    )
-    return credential
 
 
 def usable_credentials(person: Person) -> list[SigningCredential]:

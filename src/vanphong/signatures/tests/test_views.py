@@ -29,7 +29,11 @@ def authority() -> ca.DemoAuthority:
 
 def _p12(authority: ca.DemoAuthority, name: str, passphrase: str = "123456") -> bytes:
     key, certificate = authority.issue(
-        name, email=None, valid_from=NOW - dt.timedelta(days=1), valid_to=NOW + dt.timedelta(days=30), key_type="ec"
+        name,
+        email=None,
+        valid_from=NOW - dt.timedelta(days=1),
+        valid_to=NOW + dt.timedelta(days=30),
+        key_type="ec",
     )
     return ca.pkcs12(key, certificate, [authority.certificate], passphrase)
 
@@ -87,7 +91,9 @@ def test_a_pdf_brought_by_hand_is_checked_and_nothing_is_kept(client, clerk, sec
     assert 'data-status="valid"' in response.content.decode()
     tampered = bytearray(signed)
     tampered[signed.index(b"stream") + 30] ^= 0x01
-    response = client.post(reverse("signature_verify"), {"file": SimpleUploadedFile("vb.pdf", bytes(tampered))})
+    response = client.post(
+        reverse("signature_verify"), {"file": SimpleUploadedFile("vb.pdf", bytes(tampered))}
+    )
     page = response.content.decode()
     assert 'data-status="invalid"' in page and "Chữ ký không hợp lệ" in page
     assert not SignatureCheck.objects.exists()
@@ -115,12 +121,18 @@ def test_one_adds_ones_own_certificate_file_and_a_wrong_passphrase_is_refused(cl
 def test_only_the_system_administrator_trusts_an_authority(client, clerk, admin, authority):  # noqa: F811
     pem = authority.certificate.public_bytes(serialization.Encoding.PEM)
     client.force_login(clerk)
-    response = client.post(reverse("trust_add"), {"name": "X", "certificate": SimpleUploadedFile("r.pem", pem)})
+    response = client.post(
+        reverse("trust_add"), {"name": "X", "certificate": SimpleUploadedFile("r.pem", pem)}
+    )
     assert response.status_code == 403 and not TrustAnchor.objects.exists()
     client.force_login(admin)
-    response = client.post(reverse("trust_add"), {"name": "", "certificate": SimpleUploadedFile("r.pem", b"rac")})
+    response = client.post(
+        reverse("trust_add"), {"name": "", "certificate": SimpleUploadedFile("r.pem", b"rac")}
+    )
     assert "không phải chứng thư" in response.content.decode()
-    response = client.post(reverse("trust_add"), {"name": "Root", "certificate": SimpleUploadedFile("r.pem", pem)})
+    response = client.post(
+        reverse("trust_add"), {"name": "Root", "certificate": SimpleUploadedFile("r.pem", pem)}
+    )
     assert response.status_code == 302 and TrustAnchor.objects.get().name == "Root"
 
 
@@ -133,7 +145,9 @@ def test_a_crl_is_loaded_only_when_its_authority_signed_it(client, admin, author
     )
     client.force_login(admin)
     foreign = stranger.crl([], this_update=NOW, next_update=NOW + dt.timedelta(days=7))
-    response = client.post(reverse("crl_upload", args=[anchor.pk]), {"crl": SimpleUploadedFile("x.crl", foreign)})
+    response = client.post(
+        reverse("crl_upload", args=[anchor.pk]), {"crl": SimpleUploadedFile("x.crl", foreign)}
+    )
     assert "Root" in response.content.decode()
     anchor.refresh_from_db()
     assert anchor.crl is None
