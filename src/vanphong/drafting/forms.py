@@ -34,13 +34,13 @@ class DraftForm(forms.Form):
     organization = OrganizationChoiceField(label=_("Issuer"), queryset=Organization.objects.none())
     document_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.all())
     superior_body = forms.CharField(
-        label=_("Superior body"),
+        label=_("Header: superior body"),
         max_length=200,
         required=False,
         help_text=_("Left blank, it is taken from the organization tree."),
     )
     issuing_body = forms.CharField(
-        label=_("Issuing body"),
+        label=_("Header: issuing body"),
         max_length=200,
         required=False,
         help_text=_("Left blank, it is taken from the organization tree."),
@@ -67,7 +67,8 @@ class DraftForm(forms.Form):
         label=_("Recipient organizations in the system"),
         queryset=Organization.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # Boxes to tick: a list where one picks several with Ctrl loses them all at a plain click.
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("They receive the signed document electronically."),
     )
     external_recipients = forms.CharField(
@@ -85,9 +86,14 @@ class DraftForm(forms.Form):
         issuers: Any,
         signers: Any,
         recipients: Any,
+        header: tuple[str, str] = ("", ""),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # What a blank header line prints: the organization tree's lines for the issuer.
+        for name, printed in zip(("superior_body", "issuing_body"), header, strict=True):
+            if printed:
+                self.fields[name].widget.attrs["placeholder"] = printed
         for name, queryset in (
             ("organization", issuers),
             ("signer", signers),

@@ -52,6 +52,7 @@ def _draft_form(
         issuers=issuers,
         signers=selectors.signer_candidates(chosen) if chosen else Person.objects.none(),
         recipients=selectors.recipient_choices(chosen) if chosen else Organization.objects.none(),
+        header=layout.header_of(chosen) if chosen else ("", ""),
         **kwargs,
     )
 
