@@ -27,6 +27,20 @@ class OrganizationChoiceField(forms.ModelChoiceField):
         return f"{'— ' * (obj.depth - 1)}{obj.name} ({obj.abbreviation})"
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of people, by their full name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Several people, by their full names."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
 def _limit_organizations(field: forms.Field, organizations: Any) -> None:
     assert isinstance(field, OrganizationChoiceField)
     field.queryset = organizations

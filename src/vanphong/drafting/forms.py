@@ -6,21 +6,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from vanphong.core.forms import OrganizationChoiceField
+from vanphong.core.forms import OrganizationChoiceField, PersonChoiceField
 from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.drafting.models import SignatureForm
 from vanphong.drafting.widgets import RichTextWidget
 from vanphong.registry.models import DocumentType, Urgency
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.full_name)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.full_name)
 
 
 class OrganizationsField(forms.ModelMultipleChoiceField):
@@ -110,11 +100,17 @@ class DraftForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    reviewers = PeopleChoiceField(
-        label=_("Reviewers, in order"),
+    """Up to three reviewers, each a list of their own: the order on the page is the
+    order they decide in (the Chief of Office first, then a board…), then the signer."""
+
+    REVIEWERS = 3
+
+    reviewer_1 = PersonChoiceField(label=_("First reviewer"), queryset=Person.objects.none(), required=False)
+    reviewer_2 = PersonChoiceField(label=_("Second reviewer"), queryset=Person.objects.none(), required=False)
+    reviewer_3 = PersonChoiceField(
+        label=_("Third reviewer"),
         queryset=Person.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("The Chief of Office, a board… Each decides in turn; then the signer."),
     )
     note = forms.CharField(
@@ -123,9 +119,15 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["reviewers"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = candidates
+        for n in range(1, self.REVIEWERS + 1):
+            field = self.fields[f"reviewer_{n}"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = candidates
+
+    def reviewers(self) -> list[Person]:
+        """The reviewers chosen, in their order, blanks skipped."""
+        chosen = (self.cleaned_data.get(f"reviewer_{n}") for n in range(1, self.REVIEWERS + 1))
+        return [person for person in chosen if person is not None]
 
 
 class DecisionForm(forms.Form):

@@ -30,7 +30,8 @@ def navigation(person: Person) -> list[tuple[str, str, str]]:
 
 def drafts_visible_to(person: Person) -> QuerySet[Draft]:
     """The drafts `person` works on: those of the organizations they draft for or
-    direct, and any they draft, review or sign; never above their clearance."""
+    direct, any they draft, review or sign, and the signed ones of the organizations
+    they register for; never above their clearance."""
     if not person.is_authenticated or not person.is_active:
         return Draft.objects.none()
     involved = (
@@ -39,6 +40,11 @@ def drafts_visible_to(person: Person) -> QuerySet[Draft]:
         | Q(pk__in=ReviewStep.objects.filter(reviewer=person).values("draft"))
         | Q(organization__in=Organization.objects.filter(organizations_q(person, Action.DRAFT)))
         | Q(organization__in=Organization.objects.filter(organizations_q(person, Action.DIRECT)))
+        # The issuer's văn thư sends and files what was signed: they see it once signed.
+        | Q(
+            state=DraftState.SIGNED,
+            organization__in=Organization.objects.filter(organizations_q(person, Action.REGISTER)),
+        )
     )
     return (
         Draft.objects.filter(involved, secrecy__lte=person.clearance)

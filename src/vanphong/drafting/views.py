@@ -150,7 +150,12 @@ def _detail(request: HttpRequest, draft: Draft, **forms: Any) -> HttpResponse:
         or (
             SubmitForm(
                 candidates=selectors.reviewer_candidates(draft.organization).exclude(pk=person.pk),
-                initial={"reviewers": selectors.default_reviewers(draft.organization, person)},
+                initial={
+                    f"reviewer_{n}": reviewer
+                    for n, reviewer in enumerate(
+                        selectors.default_reviewers(draft.organization, person), start=1
+                    )
+                },
             )
             if may_edit
             else None
@@ -183,12 +188,9 @@ def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_of(request)
     draft = _draft(request, pk)
     form = SubmitForm(request.POST, candidates=selectors.reviewer_candidates(draft.organization))
-    # The order the reviewers were picked in is the order they decide in.
-    order = [int(value) for value in request.POST.getlist("reviewers") if value.isdigit()]
 
     def save(data: dict[str, Any]) -> Draft:
-        reviewers = sorted(data["reviewers"], key=lambda reviewer: order.index(reviewer.pk))
-        return services.draft_submit(actor=person, draft=draft, reviewers=reviewers, note=data["note"])
+        return services.draft_submit(actor=person, draft=draft, reviewers=form.reviewers(), note=data["note"])
 
     done = submit(
         request, form, save, success=_("Draft submitted."), then=lambda d: redirect("draft_detail", d.pk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.core.models import Organization, Person
 from vanphong.registry.models import IncomingDocument, OutgoingDocument
@@ -22,7 +23,7 @@ def received_name(instance: Delivery, filename: str) -> str:
 
 class DeliveryState(models.TextChoices):
     SENT = "sent", _("Sent")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("delivery state", "Received")
     REGISTERED = "registered", _("Registered")
 
 

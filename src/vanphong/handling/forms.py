@@ -9,18 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vanphong.core.forms import DateField, OrganizationChoiceField
+from vanphong.core.forms import DateField, OrganizationChoiceField, PeopleChoiceField, PersonChoiceField
 from vanphong.core.models import Organization, Person
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.full_name)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.full_name)
 
 
 class UnitsChoiceField(forms.ModelMultipleChoiceField):

@@ -174,7 +174,7 @@ def test_a_letter_is_drafted_approved_signed_sent_and_registered(live_server, br
 
     # It goes to the Chief of Office, chosen by default.
     submit_form = page.locator("#submit-form")
-    expect(submit_form.get_by_label("Người duyệt, theo thứ tự")).to_have_values([str(people["chanhvp"].pk)])
+    expect(submit_form.get_by_label("Người duyệt thứ nhất")).to_have_value(str(people["chanhvp"].pk))
     submit_form.get_by_role("button", name="Trình").click()
     expect(page.locator("#draft-state")).to_have_text("Đang trình duyệt")
     expect(page.locator("#turn")).to_have_text("Đang chờ đồng chí Đỗ Văn Chánh.")

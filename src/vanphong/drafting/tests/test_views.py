@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from vanphong.drafting import services
+from vanphong.core.models import Role
+from vanphong.core.tests.factories import make_person
+from vanphong.drafting import selectors, services
 from vanphong.drafting.models import Draft, DraftState
 from vanphong.drafting.tests.conftest import PIN
 
@@ -113,3 +115,31 @@ def test_the_signer_signs_from_the_page(
         assert draft.outgoing.symbol in page and 'id="send-button"' in page
     else:
         assert "Chữ ký không hợp lệ" in response.content.decode() and draft.outgoing is None
+
+
+def test_reviewers_decide_in_the_order_chosen_on_the_page(client, make_draft, specialist, office_chief, tree):
+    # A name that sorts before the chief's: the order must come from the page, not the names.
+    deputy = make_person(organization=tree.office, role=Role.OFFICE_DEPUTY_CHIEF, full_name="Bùi Văn An")
+    draft = make_draft()
+    client.force_login(specialist)
+    response = client.post(
+        reverse("draft_submit", args=[draft.pk]),
+        {"reviewer_1": office_chief.pk, "reviewer_2": "", "reviewer_3": deputy.pk, "note": ""},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert [step.reviewer for step in draft.steps.order_by("position")] == [office_chief, deputy]
+    assert selectors.whose_turn(draft) == office_chief
+
+
+def test_the_issuers_clerk_sees_a_draft_once_signed(
+    client, make_draft, specialist, secretary, clerk, issue_credential
+):
+    draft = make_draft()
+    client.force_login(clerk)
+    assert client.get(reverse("draft_detail", args=[draft.pk])).status_code == 404
+    draft = services.draft_submit(actor=specialist, draft=draft, reviewers=[])
+    services.draft_sign(actor=secretary, draft=draft, credential=issue_credential(secretary), pin=PIN)
+    page = client.get(reverse("draft_detail", args=[draft.pk])).content.decode()
+    assert 'id="send-button"' in page
+    assert client.get(reverse("draft_preview", args=[draft.pk])).content.startswith(b"%PDF")
