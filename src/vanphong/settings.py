@@ -194,6 +194,10 @@ VANPHONG_ISOLATED_LAN = envbool("VANPHONG_ISOLATED_LAN", False)
 # files) of the national authorities, loaded from a directory: the networks are closed,
 # nothing is fetched. The demo CA is added by `vanphong demo` as a trusted authority.
 VANPHONG_TRUST_DIR = envstr("VANPHONG_TRUST_DIR", str(VAR_DIR / "trust"))
+# PKCS#11 libraries of the tokens or HSMs the server may load (full paths, e.g. the
+# vendor's library or /usr/lib/softhsm/libsofthsm2.so). Only these: a library is code
+# run inside the server, so nobody may name another one from a form.
+VANPHONG_PKCS11_MODULES = envlist("VANPHONG_PKCS11_MODULES", [])
 # A timestamp server (RFC 3161) makes signatures PAdES B-T; empty: B-B.
 VANPHONG_TIMESTAMP_URL = envstr("VANPHONG_TIMESTAMP_URL", "")
 # Uploads above this size go to a temporary file rather than memory (Django's default).

@@ -123,7 +123,7 @@ def _send(*, actor: Person, outgoing: OutgoingDocument, stored: list[str]) -> li
             _("%(symbol)s has no signed PDF in vanphong: only documents signed here are sent electronically.")
             % {"symbol": outgoing.symbol}
         )
-    draft = outgoing.draft  # type: ignore[attr-defined]
+    draft = outgoing.draft
     already = set(Delivery.objects.filter(outgoing=outgoing).values_list("organization_id", flat=True))
     recipients = [org for org in draft.internal_recipients.order_by("path") if org.pk not in already]
     if not recipients:

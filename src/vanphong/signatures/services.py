@@ -163,6 +163,8 @@ def credential_add_pkcs11(
     (which is not kept); the certificate is read from the token."""
     if not _may_add_for(actor, person):
         raise PermissionDenied
+    if module not in settings.VANPHONG_PKCS11_MODULES:
+        raise ValidationError({"module": _("This PKCS#11 library is not one the administrator allowed.")})
     try:
         with pdf.open_pkcs11(module=module, token_label=token, pin=pin, key_label=key or None) as signer:
             described = _describe(signer.signing_cert)
@@ -200,6 +202,10 @@ def signer_for(*, credential: SigningCredential, pin: str, at: dt.datetime) -> I
             pdf.check_signer(signer.signing_cert, trust=trust(), at=at, chain=list(signer.cert_registry))
             yield signer
         else:
+            if credential.pkcs11_module not in settings.VANPHONG_PKCS11_MODULES:
+                raise ValidationError(
+                    {"credential": _("This PKCS#11 library is not one the administrator allowed.")}
+                )
             with pdf.open_pkcs11(
                 module=credential.pkcs11_module,
                 token_label=credential.pkcs11_token,

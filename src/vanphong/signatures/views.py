@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from vanphong.core.web import person_of, submit
 from vanphong.signatures import selectors, services
-from vanphong.signatures.forms import CrlForm, Pkcs12Form, TrustAnchorForm, VerifyForm
+from vanphong.signatures.forms import CrlForm, Pkcs11Form, Pkcs12Form, TrustAnchorForm, VerifyForm
 from vanphong.signatures.models import TrustAnchor
 
 # A PDF or certificate file brought to these pages is read in memory: keep it small.
@@ -28,6 +29,8 @@ def _home(request: HttpRequest, **forms: Any) -> HttpResponse:
             "anchors": selectors.anchors_for(person),
             "manages_trust": manages,
             "pkcs12_form": forms.get("pkcs12_form") or Pkcs12Form(),
+            "pkcs11_form": forms.get("pkcs11_form")
+            or (Pkcs11Form() if settings.VANPHONG_PKCS11_MODULES else None),
             "trust_form": forms.get("trust_form") or (TrustAnchorForm() if manages else None),
             "crl_form": CrlForm() if manages else None,
             "crl_errors": forms.get("crl_errors"),
@@ -61,6 +64,29 @@ def credential_add(request: HttpRequest) -> HttpResponse:
         then=lambda credential: redirect("signature_home"),
     )
     return done or _home(request, pkcs12_form=form)
+
+
+@login_required
+@require_POST
+def credential_add_token(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    form = Pkcs11Form(request.POST)
+    done = submit(
+        request,
+        form,
+        lambda data: services.credential_add_pkcs11(
+            actor=person,
+            person=person,
+            module=data["module"],
+            token=data["token"],
+            key=data["key"],
+            pin=data["pin"],
+            label=data["label"],
+        ),
+        success=_("Certificate added."),
+        then=lambda credential: redirect("signature_home"),
+    )
+    return done or _home(request, pkcs11_form=form)
 
 
 @login_required

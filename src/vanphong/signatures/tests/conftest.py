@@ -6,6 +6,7 @@ no database and no network."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -89,6 +90,13 @@ def _timestamp_authority(ca: DemoAuthority, name: str) -> Issued:
 
 @pytest.fixture(scope="session")
 def pki() -> Pki:
+    return _pki()
+
+
+# Once per process: other apps' tests import these fixtures too (pytest then holds
+# them twice), and the SoftHSM2 library reads its configuration once per process.
+@functools.cache
+def _pki() -> Pki:
     ca = DemoAuthority.create(valid_from=NOW - 3650 * DAY, valid_to=NOW + 3650 * DAY)
     stranger_ca = DemoAuthority.create("Stranger CA", valid_from=NOW - 3650 * DAY, valid_to=NOW + 3650 * DAY)
 
@@ -172,6 +180,9 @@ class Token:
     certificate: x509.Certificate
 
 
+_TOKEN: Token | None = None
+
+
 @pytest.fixture(scope="session")
 def softhsm(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]:
     """A SoftHSM2 token of its own (its own softhsm2.conf and token directory, chosen
@@ -181,6 +192,10 @@ def softhsm(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Toke
     (no pkcs11-tool needed). Missing SoftHSM2 skips the token tests on a developer's
     machine and fails them in CI, which installs it (scripts/system-packages.sh test).
     """
+    global _TOKEN
+    if _TOKEN is not None:
+        yield _TOKEN
+        return
     util = shutil.which("softhsm2-util")
     if util is None or not Path(SOFTHSM_MODULE).exists():
         if os.environ.get("CI"):
@@ -250,7 +265,8 @@ def softhsm(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Toke
                 pkcs11.Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER),
             }
         )
-    yield Token(SOFTHSM_MODULE, TOKEN_LABEL, TOKEN_PIN, TOKEN_KEY_LABEL, certificate)
+    _TOKEN = Token(SOFTHSM_MODULE, TOKEN_LABEL, TOKEN_PIN, TOKEN_KEY_LABEL, certificate)
+    yield _TOKEN
     if previous is None:
         os.environ.pop("SOFTHSM2_CONF", None)
     else:
