@@ -14,7 +14,8 @@ purpose="${1:-demo}"
 # libpango: WeasyPrint renders the printed registers (PDF) with it.
 # fonts-liberation2: Liberation Serif with every Vietnamese letter (the drafts' PDFs and the
 # signature stamp; fonts-liberation 1.x lacks some).
-demo=(tesseract-ocr tesseract-ocr-vie ghostscript fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0)
+# unpaper: OCRmyPDF's --clean of noisy scans.
+demo=(tesseract-ocr tesseract-ocr-vie ghostscript unpaper fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0)
 # softhsm2: a PKCS#11 token in software, for the tests of signing with a token.
 test=("${demo[@]}" chromium fonts-dejavu-core softhsm2)
 ci=("${test[@]}" postgresql)
