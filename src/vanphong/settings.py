@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "vanphong.signatures",
     "vanphong.drafting",
     "vanphong.exchange",
+    "vanphong.archive",
 ]
 
 MIDDLEWARE = [

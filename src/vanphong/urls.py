@@ -57,5 +57,6 @@ urlpatterns = [
     path("drafts/", include("vanphong.drafting.urls")),
     path("exchange/", include("vanphong.exchange.urls")),
     path("signatures/", include("vanphong.signatures.urls")),
+    path("archive/", include("vanphong.archive.urls")),
     path("admin/", admin.site.urls),
 ]

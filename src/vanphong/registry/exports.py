@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vanphong.core.models import Person, Secrecy
+from vanphong.core.printing import excel_text, pdf_from_html
 from vanphong.registry import selectors, services
 from vanphong.registry.forms import IncomingFilterForm, OutgoingFilterForm
 from vanphong.registry.models import (
@@ -482,13 +483,6 @@ def _sheet_titles(books: Sequence[Section]) -> list[str]:
     return titles
 
 
-def _text(value: str) -> str:
-    """A string as Excel stores it: without the control characters XML forbids."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
 HEADER_ROW = 5  # title, organization, register and period, a blank line, then headers
 
 
@@ -525,7 +519,7 @@ def build_xlsx(books: Sequence[Section], period: Period, kind: Kind = INCOMING) 
             start=1,
         ):
             sheet.merge_cells(f"A{row}:{last}{row}")
-            cell = sheet.cell(row=row, column=1, value=_text(value))
+            cell = sheet.cell(row=row, column=1, value=excel_text(value))
             cell.font = style
             cell.alignment = Alignment(horizontal="center", vertical="center")
         sheet.row_dimensions[1].height = 22
@@ -539,7 +533,7 @@ def build_xlsx(books: Sequence[Section], period: Period, kind: Kind = INCOMING) 
         for offset, line in enumerate(book.rows, start=1):
             for column, (value, spec) in enumerate(zip(line.cells(), columns, strict=True), start=1):
                 if isinstance(value, str):
-                    value = _text(value)
+                    value = excel_text(value)
                 cell = sheet.cell(row=HEADER_ROW + offset, column=column, value=value)
                 if isinstance(value, str) and value.startswith("="):
                     cell.data_type = "s"  # text typed by a person is never a formula
@@ -643,23 +637,14 @@ def render_html(books: Sequence[Section], period: Period, kind: Kind = INCOMING)
     return _render_parts([Part(book, book.rows, first=True) for book in books], period, kind, numbered=True)
 
 
-def _weasyprint(html: str) -> bytes:
-    from weasyprint import HTML
-
-    # No base URL: the templates carry their own style and fetch nothing.
-    pdf = HTML(string=html).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
-
-
 def build_pdf(books: Sequence[Section], period: Period, kind: Kind = INCOMING) -> bytes:
     books = list(books) or [_empty_section(kind)]
     runs = _parts(books, PDF_CHUNK_ROWS)
     if len(runs) == 1:
-        return _weasyprint(_render_parts(runs[0], period, kind, numbered=True))
+        return pdf_from_html(_render_parts(runs[0], period, kind, numbered=True))
     # Each run laid out and written before the next, then joined: the pages are
     # numbered once their total is known.
-    return _join_and_number([_weasyprint(_render_parts(run, period, kind, numbered=False)) for run in runs])
+    return _join_and_number([pdf_from_html(_render_parts(run, period, kind, numbered=False)) for run in runs])
 
 
 def _join_and_number(pdfs: Sequence[bytes]) -> bytes:
@@ -672,7 +657,7 @@ def _join_and_number(pdfs: Sequence[bytes]) -> bytes:
     numbers = render_to_string(
         "registry/register_print_numbers.html", {"pages": range(total), "page_word": _page_word()}
     )
-    stamps = PdfReader(io.BytesIO(_weasyprint(numbers)))
+    stamps = PdfReader(io.BytesIO(pdf_from_html(numbers)))
     assert len(stamps.pages) == total
     for page, stamp in zip(writer.pages, stamps.pages, strict=True):
         page.merge_page(stamp)
@@ -759,7 +744,7 @@ def export_run(export_pk: int) -> dict[str, Any]:
             person = export.requested_by
             form = kind.form(QueryDict(export.parameters.get("querystring", "")), person)
             if not form.is_valid():
-                raise ValidationError(form.errors.as_text())
+                raise ValidationError(form.errors.asexcel_text())
             period = Period(export.period_start, export.period_end)
             filters = filters_for(kind, form, period)
             books = book_sections(kind, person, filters)

@@ -1,0 +1,418 @@
+"""The archive: the only place that opens fonds and boxes, creates, changes and
+closes dossiers, files documents into them, and records destruction decisions.
+Every service is one transaction with one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vanphong.archive.models import (
+    Box,
+    DestructionDecision,
+    Dossier,
+    DossierItem,
+    DossierState,
+    Fonds,
+    RetentionRule,
+)
+from vanphong.core import audit
+from vanphong.core.models import Organization, Person, Secrecy
+from vanphong.core.permissions import Action, can
+from vanphong.registry.models import IncomingDocument, OutgoingDocument
+
+
+class AuditAction:
+    FONDS_CREATED = "archive.fonds_created"
+    BOX_CREATED = "archive.box_created"
+    DOSSIER_CREATED = "archive.dossier_created"
+    DOSSIER_UPDATED = "archive.dossier_updated"
+    DOSSIER_CLOSED = "archive.dossier_closed"
+    DOCUMENT_FILED = "archive.document_filed"
+    DESTRUCTION_RECORDED = "archive.destruction_recorded"
+
+
+AUDIT_LABELS = {
+    AuditAction.FONDS_CREATED: gettext_lazy("Fonds opened"),
+    AuditAction.BOX_CREATED: gettext_lazy("Box added"),
+    AuditAction.DOSSIER_CREATED: gettext_lazy("Dossier created"),
+    AuditAction.DOSSIER_UPDATED: gettext_lazy("Dossier changed"),
+    AuditAction.DOSSIER_CLOSED: gettext_lazy("Dossier closed"),
+    AuditAction.DOCUMENT_FILED: gettext_lazy("Document filed"),
+    AuditAction.DESTRUCTION_RECORDED: gettext_lazy("Destruction recorded"),
+}
+AUDIT_TARGET_PAGES = {"archive.dossier": "dossier_detail", "archive.fonds": "fonds_detail"}
+
+DOSSIER_FIELDS = [
+    "catalogue",
+    "number",
+    "symbol",
+    "title",
+    "started_on",
+    "ended_on",
+    "sheets",
+    "retention_years",
+    "box",
+    "note",
+    "secrecy",
+    "state",
+]
+
+
+def _check_archivist(actor: Person, organization: Organization) -> None:
+    if not can(actor, Action.ARCHIVE, organization):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def fonds_create(
+    *, actor: Person, organization: Organization, number: str, name: str = "", note: str = ""
+) -> Fonds:
+    """Open the fonds of `organization` (one per organization)."""
+    _check_archivist(actor, organization)
+    number, name = number.strip(), " ".join((name or organization.name).split())
+    errors = {}
+    if not number:
+        errors["number"] = _("Enter the fonds number.")
+    if Fonds.objects.filter(organization=organization).exists():
+        errors["organization"] = _("%(name)s already has its fonds.") % {"name": organization.name}
+    if errors:
+        raise ValidationError(errors)
+    fonds = Fonds.objects.create(organization=organization, number=number, name=name, note=note.strip())
+    audit.record(
+        actor=actor,
+        action=AuditAction.FONDS_CREATED,
+        target=fonds,
+        after={"number": fonds.number, "name": fonds.name},
+        organization=organization,
+    )
+    return fonds
+
+
+@transaction.atomic
+def box_create(*, actor: Person, fonds: Fonds, number: str, location: str = "") -> Box:
+    _check_archivist(actor, fonds.organization)
+    number = number.strip()
+    if not number:
+        raise ValidationError({"number": _("Enter the box number.")})
+    if fonds.boxes.filter(number=number).exists():
+        raise ValidationError(
+            {"number": _("Box %(number)s already exists in this fonds.") % {"number": number}}
+        )
+    box = Box.objects.create(fonds=fonds, number=number, location=location.strip())
+    audit.record(
+        actor=actor,
+        action=AuditAction.BOX_CREATED,
+        target=fonds,
+        after={"box": box.number, "location": box.location},
+        organization=fonds.organization,
+    )
+    return box
+
+
+def _clean_dossier(
+    actor: Person, fonds: Fonds, values: dict[str, Any], exclude: int | None = None
+) -> dict[str, Any]:
+    """The dossier's fields cleaned, or every refusal keyed to its field."""
+    errors: dict[str, str] = {}
+    values["title"] = " ".join(str(values.get("title") or "").split())
+    values["symbol"] = " ".join(str(values.get("symbol") or "").split())
+    values["note"] = str(values.get("note") or "").strip()
+    if not values["title"]:
+        errors["title"] = _("Enter the title of the dossier.")
+    started, ended = values.get("started_on"), values.get("ended_on")
+    if started and ended and ended < started:
+        errors["ended_on"] = _("The dossier cannot end before it starts.")
+    if ended and ended > timezone.localdate():
+        errors["ended_on"] = _("The end date cannot be in the future.")
+    rule = values.get("retention_rule")
+    if isinstance(rule, RetentionRule) and values.get("retention_years") is None:
+        values["retention_years"] = rule.years
+    box = values.get("box")
+    if box is not None and box.fonds_id != fonds.pk:
+        errors["box"] = _("This box belongs to another fonds.")
+    if Secrecy(values.get("secrecy") or 0) > actor.clearance:
+        errors["secrecy"] = _("You are not cleared for this secrecy level.")
+    number = values.get("number")
+    if number:
+        taken = Dossier.objects.filter(fonds=fonds, catalogue=values.get("catalogue") or 1, number=number)
+        if exclude is not None:
+            taken = taken.exclude(pk=exclude)
+        if taken.exists():
+            errors["number"] = _("Dossier %(number)s already exists in catalogue %(catalogue)s.") % {
+                "number": number,
+                "catalogue": values.get("catalogue") or 1,
+            }
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def dossier_create(
+    *,
+    actor: Person,
+    fonds: Fonds,
+    title: str,
+    catalogue: int = 1,
+    number: int | None = None,
+    symbol: str = "",
+    started_on: dt.date | None = None,
+    ended_on: dt.date | None = None,
+    sheets: int = 0,
+    retention_rule: RetentionRule | None = None,
+    retention_years: int | None = None,
+    box: Box | None = None,
+    note: str = "",
+    secrecy: int = Secrecy.NONE,
+) -> Dossier:
+    """A new dossier in `fonds`; without a number it takes the next of its catalogue.
+    Without a rule or years it is kept permanently (the archivist decides)."""
+    _check_archivist(actor, fonds.organization)
+    # The fonds row serializes numbering: two archivists get two numbers.
+    Fonds.objects.select_for_update().filter(pk=fonds.pk).values_list("pk").get()
+    values = _clean_dossier(
+        actor,
+        fonds,
+        {
+            "title": title,
+            "catalogue": catalogue,
+            "number": number,
+            "symbol": symbol,
+            "started_on": started_on,
+            "ended_on": ended_on,
+            "sheets": sheets,
+            "retention_rule": retention_rule,
+            "retention_years": retention_years,
+            "box": box,
+            "note": note,
+            "secrecy": secrecy,
+        },
+    )
+    if not values["number"]:
+        last = Dossier.objects.filter(fonds=fonds, catalogue=catalogue).aggregate(last=Max("number"))["last"]
+        values["number"] = (last or 0) + 1
+    dossier = Dossier(fonds=fonds, organization=fonds.organization, created_by=actor, **values)
+    dossier.refresh_search_text()
+    try:
+        with transaction.atomic():
+            dossier.save()
+    except IntegrityError:
+        raise ValidationError({"number": _("This dossier number was just taken: save again.")}) from None
+    audit.record(
+        actor=actor,
+        action=AuditAction.DOSSIER_CREATED,
+        target=dossier,
+        after=audit.snapshot(dossier, DOSSIER_FIELDS),
+    )
+    return dossier
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update(of=("self",)).select_related("fonds").get(pk=dossier.pk)
+
+
+@transaction.atomic
+def dossier_update(*, actor: Person, dossier: Dossier, **changes: Any) -> Dossier:
+    """Change the catalogue's columns of a dossier (not one destroyed)."""
+    dossier = _locked(dossier)
+    _check_archivist(actor, dossier.organization)
+    if dossier.state == DossierState.DESTROYED:
+        raise ValidationError(_("This dossier was destroyed: it cannot change."))
+    unknown = set(changes) - set(DOSSIER_FIELDS) - {"retention_rule"}
+    if unknown:
+        raise TypeError(f"dossier_update() got unexpected fields: {sorted(unknown)}")
+    before = audit.snapshot(dossier, DOSSIER_FIELDS)
+    current = {name: getattr(dossier, name) for name in [*DOSSIER_FIELDS, "retention_rule"]}
+    values = _clean_dossier(actor, dossier.fonds, {**current, **changes}, exclude=dossier.pk)
+    for name, value in values.items():
+        setattr(dossier, name, value)
+    dossier.refresh_search_text()
+    dossier.save()
+    after = audit.snapshot(dossier, DOSSIER_FIELDS)
+    if after != before:
+        audit.record(
+            actor=actor, action=AuditAction.DOSSIER_UPDATED, target=dossier, before=before, after=after
+        )
+    return dossier
+
+
+@transaction.atomic
+def dossier_close(*, actor: Person, dossier: Dossier) -> Dossier:
+    """Close a dossier into the archive: nothing more is filed in it. It needs its
+    dates (the review date counts from its end)."""
+    dossier = _locked(dossier)
+    _check_archivist(actor, dossier.organization)
+    if dossier.state != DossierState.OPEN:
+        raise ValidationError(_("This dossier is not open."))
+    if dossier.ended_on is None:
+        raise ValidationError({"ended_on": _("Enter the date the dossier ends before closing it.")})
+    dossier.state = DossierState.CLOSED
+    dossier.save(update_fields=["state"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.DOSSIER_CLOSED,
+        target=dossier,
+        after={"state": dossier.state, "sheets": dossier.sheets},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_file(
+    *,
+    actor: Person,
+    dossier: Dossier,
+    incoming: IncomingDocument | None = None,
+    outgoing: OutgoingDocument | None = None,
+    scan_id: int | None = None,
+    title: str = "",
+    sheets: int = 0,
+) -> DossierItem:
+    """File one document at the end of an open dossier: a registry document of the
+    dossier's organization, or a scanned document (its id and title, given by the
+    scans app). The dossier's sheets grow by the document's."""
+    dossier = _locked(dossier)
+    _check_archivist(actor, dossier.organization)
+    if dossier.state != DossierState.OPEN:
+        raise ValidationError(_("This dossier is closed: reopen it before filing into it."))
+    sources = [source for source in (incoming, outgoing, scan_id) if source is not None]
+    if len(sources) != 1:
+        raise TypeError("file exactly one of incoming, outgoing or scan_id")
+    document = incoming or outgoing
+    if document is not None:
+        if document.organization.path[: len(dossier.organization.path)] != dossier.organization.path:
+            raise ValidationError(
+                _("This document is not in the registers of %(name)s.") % {"name": dossier.organization.name}
+            )
+        if document.secrecy > dossier.secrecy:
+            raise ValidationError(_("A classified document goes in a dossier of its secrecy level or above."))
+        filed = (
+            (
+                DossierItem.objects.filter(incoming=incoming)
+                if incoming
+                else DossierItem.objects.filter(outgoing=outgoing)
+            )
+            .select_related("dossier")
+            .first()
+        )
+        if filed is not None:
+            raise ValidationError(
+                _("This document is already filed in dossier %(number)s.") % {"number": filed.dossier.number}
+            )
+        title = title or f"{document.symbol or ''} {document.abstract}".strip()
+    last = dossier.items.aggregate(last=Max("position"))["last"] or 0
+    item = DossierItem.objects.create(
+        dossier=dossier,
+        position=last + 1,
+        incoming=incoming,
+        outgoing=outgoing,
+        scan_id=scan_id,
+        title=title[:400],
+        sheets=max(sheets, 0),
+        filed_by=actor,
+    )
+    dossier.sheets = dossier.items.aggregate(total=Sum("sheets"))["total"] or 0
+    dates = [
+        d for d in (getattr(document, "received_on", None) or getattr(document, "issued_on", None),) if d
+    ]
+    if dates:
+        dossier.started_on = min([dossier.started_on, *dates]) if dossier.started_on else dates[0]
+        dossier.ended_on = max([dossier.ended_on, *dates]) if dossier.ended_on else dates[0]
+    dossier.save(update_fields=["sheets", "started_on", "ended_on"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.DOCUMENT_FILED,
+        target=dossier,
+        after={
+            "position": item.position,
+            "title": item.title,
+            "incoming": item.incoming_id,
+            "outgoing": item.outgoing_id,
+            "scan": item.scan_id,
+            "sheets": item.sheets,
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def destruction_record(
+    *,
+    actor: Person,
+    fonds: Fonds,
+    dossiers: Sequence[Dossier],
+    decision_number: str,
+    decided_on: dt.date,
+    decided_by: str,
+    council: str,
+    note: str = "",
+) -> DestructionDecision:
+    """Record the decision that destroys `dossiers`: each closed, not permanent, its
+    term run out by `decided_on`. The rows stay, marked destroyed, with the decision."""
+    _check_archivist(actor, fonds.organization)
+    errors: dict[str, str] = {}
+    if not decision_number.strip():
+        errors["decision_number"] = _("Enter the number of the decision.")
+    if not decided_by.strip():
+        errors["decided_by"] = _("Enter who signed the decision.")
+    if not council.strip():
+        errors["council"] = _("Enter the review council (its members).")
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = _("The decision cannot be dated in the future.")
+    if not dossiers:
+        errors["dossiers"] = _("Choose the dossiers the decision destroys.")
+    locked = list(Dossier.objects.select_for_update(of=("self",)).filter(pk__in=[d.pk for d in dossiers]))
+    for dossier in locked:
+        due = dossier.review_due_on
+        if dossier.fonds_id != fonds.pk:
+            errors["dossiers"] = _("Dossier %(number)s belongs to another fonds.") % {
+                "number": dossier.number
+            }
+        elif dossier.state != DossierState.CLOSED:
+            errors["dossiers"] = _("Dossier %(number)s is not a closed dossier.") % {"number": dossier.number}
+        elif due is None:
+            errors["dossiers"] = _("Dossier %(number)s is kept permanently (or has no end date).") % {
+                "number": dossier.number
+            }
+        elif due > decided_on:
+            errors["dossiers"] = _("Dossier %(number)s is kept until %(date)s.") % {
+                "number": dossier.number,
+                "date": due.strftime("%d/%m/%Y"),
+            }
+    if errors:
+        raise ValidationError(errors)
+    decision = DestructionDecision.objects.create(
+        fonds=fonds,
+        organization=fonds.organization,
+        decision_number=decision_number.strip(),
+        decided_on=decided_on,
+        decided_by=decided_by.strip(),
+        council=council.strip(),
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    Dossier.objects.filter(pk__in=[d.pk for d in locked]).update(
+        state=DossierState.DESTROYED, destruction=decision
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.DESTRUCTION_RECORDED,
+        target=fonds,
+        after={
+            "decision": decision.decision_number,
+            "decided_on": decided_on.isoformat(),
+            "council": decision.council,
+            "dossiers": sorted(d.number for d in locked),
+        },
+        organization=fonds.organization,
+    )
+    return decision

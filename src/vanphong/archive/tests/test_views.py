@@ -1,0 +1,150 @@
+"""The archive's pages: the catalogue filtered and exported in its columns, the
+dossier page filing a registry document found by words, the cover, the review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pypdf
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from vanphong.archive import services
+from vanphong.archive.models import Dossier, DossierState
+from vanphong.archive.tests.test_services import archivist, fonds  # noqa: F401
+from vanphong.core.tests.conftest import clerk, member, office_chief, outsider, secretary, tree  # noqa: F401
+from vanphong.registry.models import DocumentType
+from vanphong.registry.services import incoming_register
+
+
+@pytest.fixture
+def catalogue(archivist, fonds):  # noqa: F811
+    box = services.box_create(actor=archivist, fonds=fonds, number="3", location="Giá A")
+    first = services.dossier_create(
+        actor=archivist,
+        fonds=fonds,
+        title="Hồ sơ Đại hội Đảng bộ thành phố lần thứ XV",
+        symbol="HS.01",
+        started_on=dt.date(2015, 1, 5),
+        ended_on=dt.date(2015, 10, 20),
+        sheets=120,
+        box=box,
+    )
+    second = services.dossier_create(
+        actor=archivist,
+        fonds=fonds,
+        title="Báo cáo tháng năm 2016",
+        started_on=dt.date(2016, 1, 1),
+        ended_on=dt.date(2016, 12, 31),
+        sheets=40,
+        retention_years=10,
+    )
+    return first, second
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_catalogue_filters_live_and_exports_its_columns(client, archivist, fonds, catalogue):  # noqa: F811
+    client.force_login(archivist)
+    page = client.get(reverse("fonds_detail", args=[fonds.pk])).content.decode()
+    assert "Hồ sơ Đại hội Đảng bộ" in page and "Báo cáo tháng" in page
+    part = client.get(reverse("fonds_detail", args=[fonds.pk]) + "?q=dai+hoi", HTTP_HX_REQUEST="true")
+    text = part.content.decode()
+    assert "<html" not in text and "Đại hội" in text and "Báo cáo tháng" not in text
+    xlsx = client.get(reverse("catalogue_export", args=[fonds.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4, values_only=False)]
+    assert rows[0] == [
+        "STT",
+        "Số và ký hiệu hồ sơ",
+        "Tiêu đề hồ sơ",
+        "Thời gian bắt đầu – kết thúc",
+        "Số tờ",
+        "Thời hạn bảo quản",
+        "Hộp số",
+        "Ghi chú",
+    ]
+    assert rows[1][:7] == [
+        "1",
+        "HS.01",
+        "Hồ sơ Đại hội Đảng bộ thành phố lần thứ XV",
+        "05/01/2015 – 20/10/2015",
+        "120",
+        "Vĩnh viễn",
+        "3",
+    ]
+    assert rows[2][5] == "10 năm"
+    pdf = client.get(reverse("catalogue_export", args=[fonds.pk, "pdf"]) + "?retention=term")
+    text = _pdf_text(pdf.content)
+    assert "MỤC LỤC HỒ SƠ" in text and "Báo cáo tháng năm 2016" in text and "Đại hội" not in text
+
+
+def test_the_cover_prints_the_dossiers_particulars(client, archivist, catalogue):  # noqa: F811
+    client.force_login(archivist)
+    text = _pdf_text(client.get(reverse("dossier_cover", args=[catalogue[0].pk])).content)
+    for words in (
+        "HỒ SƠ",
+        "Hồ sơ Đại hội Đảng bộ thành phố lần thứ XV",
+        "05/01/2015 – 20/10/2015",
+        "120",
+        "Vĩnh viễn",
+        "Hộp 3",
+    ):
+        assert words in text
+
+
+def test_the_archivist_files_a_document_found_by_words(client, archivist, fonds, tree):  # noqa: F811
+    document = incoming_register(
+        actor=None,
+        organization=tree.city,
+        received_on=dt.date(2015, 3, 2),
+        issuer="Ban Tổ chức Trung ương",
+        symbol="12-CV/BTCTW",
+        document_date=dt.date(2015, 2, 27),
+        document_type=DocumentType.objects.get(code="cong-van"),
+        abstract="V/v chuẩn bị đại hội đảng bộ",
+    )
+    dossier = services.dossier_create(actor=archivist, fonds=fonds, title="Hồ sơ đại hội")
+    client.force_login(archivist)
+    page = client.get(reverse("dossier_detail", args=[dossier.pk]) + "?q=chuan+bi+dai+hoi").content.decode()
+    assert f'value="in:{document.pk}"' in page
+    client.post(reverse("dossier_file", args=[dossier.pk]), {"document": f"in:{document.pk}", "sheets": "2"})
+    dossier.refresh_from_db()
+    assert dossier.sheets == 2 and dossier.items.get().incoming == document
+
+
+def test_outsiders_see_no_catalogue(client, fonds, outsider, catalogue):  # noqa: F811
+    client.force_login(outsider)
+    assert client.get(reverse("fonds_detail", args=[fonds.pk])).status_code == 404
+    assert client.get(reverse("dossier_detail", args=[catalogue[0].pk])).status_code == 404
+
+
+def test_the_review_page_records_the_councils_decision(client, archivist, fonds):  # noqa: F811
+    old = services.dossier_create(
+        actor=archivist,
+        fonds=fonds,
+        title="Báo cáo tháng 2008",
+        ended_on=dt.date(2008, 12, 31),
+        retention_years=10,
+    )
+    services.dossier_close(actor=archivist, dossier=old)
+    client.force_login(archivist)
+    page = client.get(reverse("archive_review", args=[fonds.pk])).content.decode()
+    assert "Báo cáo tháng 2008" in page
+    response = client.post(
+        reverse("archive_review", args=[fonds.pk]),
+        {
+            "dossiers": [old.pk],
+            "decision_number": "3-QĐ/VPTU",
+            "decided_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "decided_by": "Hoàng Văn Bình",
+            "council": "Hội đồng xác định giá trị tài liệu",
+        },
+    )
+    assert response.status_code == 302
+    assert Dossier.objects.get(pk=old.pk).state == DossierState.DESTROYED
