@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vanphong.drafting",
     "vanphong.exchange",
     "vanphong.archive",
+    "vanphong.scans",
 ]
 
 MIDDLEWARE = [

@@ -58,5 +58,6 @@ urlpatterns = [
     path("exchange/", include("vanphong.exchange.urls")),
     path("signatures/", include("vanphong.signatures.urls")),
     path("archive/", include("vanphong.archive.urls")),
+    path("scans/", include("vanphong.scans.urls")),
     path("admin/", admin.site.urls),
 ]

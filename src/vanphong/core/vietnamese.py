@@ -92,3 +92,18 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())
+
+
+def fold_chars(text: str) -> str:
+    """`fold` letter by letter, keeping the length and the white space: a place found
+    in the folded text is the same place in `text` (for highlighting a word found
+    without its accents). Expects NFC text, as OCR and forms give."""
+    folded = []
+    for char in text:
+        plain = "".join(
+            c
+            for c in unicodedata.normalize("NFD", char.lower().replace("đ", "d"))
+            if not unicodedata.combining(c)
+        )
+        folded.append(plain if len(plain) == 1 else char)
+    return "".join(folded)

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from vanphong.archive import selectors as archive_selectors
+from vanphong.archive import services as archive_services
+from vanphong.archive.models import DossierItem, DossierState
+from vanphong.core import selectors as core_selectors
+from vanphong.core.web import is_htmx, person_of, submit
+from vanphong.scans import selectors, services
+from vanphong.scans.forms import BatchForm, ScanSearchForm
+from vanphong.scans.models import ScanBatch
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    """The batches, the upload form, the search inside scans and the review queue."""
+    person = person_of(request)
+    organizations = selectors.scanning_organizations(person)
+    if not organizations.exists():
+        raise PermissionDenied
+    form = BatchForm(request.POST or None, request.FILES or None, organizations=organizations)
+
+    def upload(data: dict[str, Any]) -> ScanBatch:
+        return services.batch_create(
+            actor=person,
+            organization=data["organization"],
+            title=data["title"],
+            uploads=[(upload.name, upload) for upload in data["scans"]],
+        )
+
+    done = submit(
+        request,
+        form,
+        upload,
+        success=_("Received: the files are being read."),
+        then=lambda batch: redirect("batch_detail", batch.pk),
+    )
+    search = ScanSearchForm(request.GET or None)
+    query = search.data.get("q", "") if search.is_bound else ""
+    return done or render(
+        request,
+        "scans/batch_list.html",
+        {
+            "form": form,
+            "batches": [
+                (batch, selectors.progress(batch)) for batch in selectors.batches_visible_to(person)[:30]
+            ],
+            "search": search,
+            "query": query,
+            "hits": selectors.search_pages(person, query) if query else None,
+            "review": selectors.review_queue(person, limit=10),
+        },
+    )
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A batch and its files; while pages are being read the progress part asks for
+    itself again every two seconds (htmx), and stops once all is done."""
+    person = person_of(request)
+    batch = get_object_or_404(selectors.batches_visible_to(person), pk=pk)
+    context = {
+        "batch": batch,
+        "progress": selectors.progress(batch),
+        "files": batch.files.order_by("pk"),
+        "events": core_selectors.record_history(batch, person),
+    }
+    if is_htmx(request):
+        return render(request, "scans/_progress.html", context)
+    return render(request, "scans/batch_detail.html", context)
+
+
+@login_required
+def file_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The searchable PDF (or, before it is made, the original as received)."""
+    record = get_object_or_404(selectors.files_visible_to(person_of(request)), pk=pk)
+    stored = record.searchable or record.original
+    if not stored:
+        raise Http404
+    response = FileResponse(stored.open("rb"), content_type="application/pdf" if record.searchable else None)
+    response["Content-Disposition"] = f'inline; filename="scan-{record.pk}.pdf"'
+    return response
+
+
+@login_required
+def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_of(request)
+    record = get_object_or_404(selectors.files_visible_to(person), pk=pk)
+    dossiers = (
+        archive_selectors.dossiers_visible_to(person)
+        .filter(state=DossierState.OPEN, organization=record.organization)
+        .order_by("catalogue", "number")
+    )
+    filed = DossierItem.objects.filter(scan_id=record.pk).select_related("dossier").first()
+    return render(
+        request,
+        "scans/file_detail.html",
+        {"file": record, "pages": record.pages.order_by("number"), "dossiers": dossiers, "filed": filed},
+    )
+
+
+@login_required
+def resume(request: HttpRequest) -> HttpResponse:
+    """Re-queue what a stopped worker left (the archivist's button, beside `vanphong worker`)."""
+    if request.method != "POST" or not selectors.scanning_organizations(person_of(request)).exists():
+        raise PermissionDenied
+    services.resume()
+    return redirect("batch_list")
+
+
+@login_required
+def file_to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """File a read scan into an open dossier of its organization's fonds."""
+    person = person_of(request)
+    record = get_object_or_404(selectors.files_visible_to(person), pk=pk)
+    if request.method != "POST":
+        raise PermissionDenied
+    dossier = get_object_or_404(
+        archive_selectors.dossiers_visible_to(person).filter(state=DossierState.OPEN),
+        pk=request.POST.get("dossier") or 0,
+    )
+    try:
+        archive_services.dossier_file(
+            actor=person, dossier=dossier, scan_id=record.pk, title=str(record), sheets=record.page_count
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("scan_file_detail", record.pk)
+    messages.success(request, _("Filed in dossier %(number)s.") % {"number": dossier.number})
+    return redirect("dossier_detail", dossier.pk)
