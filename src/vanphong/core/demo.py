@@ -1360,6 +1360,7 @@ COUNT_LABELS = {
     "terms": "Nhiệm kỳ đại hội",
     "signing_credentials": "Chứng thư số DEMO của người ký",
     "drafts": "Dự thảo văn bản",
+    "dossiers": "Hồ sơ lưu trữ",
     "audit_events": "Sự kiện nhật ký",
 }
 

@@ -363,10 +363,11 @@ def _first_line(pages: list[ScanPage]) -> str:
 # --- Resuming after a killed worker ----------------------------------------------------------------
 
 
-def resume(now: dt.datetime | None = None) -> dict[str, int]:
-    """Re-queue what a killed worker left undone: files not cut yet, pages waiting
-    or whose lease ran out, files read but not assembled. Queuing twice is harmless:
-    each step checks its state first."""
+def resume(now: dt.datetime | None = None, *, waiting_too: bool = False) -> dict[str, int]:
+    """Re-queue what a killed worker left undone: pages whose lease ran out, files
+    received or read long ago and not taken further. Pages still waiting have their
+    task in the queue; `waiting_too` re-queues them as well (the archivist's button,
+    for a queue that was lost). Queuing twice is harmless: each step checks its state."""
     now = now or timezone.now()
     # Pages whose last try was killed after the last attempt allowed: left for the archivist.
     ScanPage.objects.filter(
@@ -376,20 +377,21 @@ def resume(now: dt.datetime | None = None) -> dict[str, int]:
         error=_("The worker reading this page stopped too many times."),
         claimed_at=None,
     )
-    received = list(ScanFile.objects.filter(state=FileState.RECEIVED).values_list("pk", flat=True))
-    pages = list(
-        ScanPage.objects.filter(
-            Q(state=PageState.PENDING) | Q(state=PageState.RUNNING, claimed_at__lt=now - LEASE),
-            attempts__lt=MAX_ATTEMPTS,
-        ).values_list("pk", flat=True)
-    )
+    stale = Q(state=PageState.RUNNING, claimed_at__lt=now - LEASE)
+    if waiting_too:
+        stale |= Q(state=PageState.PENDING)
+    pages = list(ScanPage.objects.filter(stale, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
+    received = ScanFile.objects.filter(state=FileState.RECEIVED)
+    if not waiting_too:
+        received = received.filter(batch__created_at__lt=now - LEASE)
+    received_ids = list(received.values_list("pk", flat=True))
     settled = list(
         ScanFile.objects.filter(state=FileState.SPLIT)
         .annotate(open=Count("pages", filter=Q(pages__state__in=[PageState.PENDING, PageState.RUNNING])))
         .filter(open=0)
         .values_list("pk", flat=True)
     )
-    _enqueue("receive_file", *received)
+    _enqueue("receive_file", *received_ids)
     _enqueue("read_page", *pages)
     _enqueue("assemble_file", *settled)
-    return {"files": len(received), "pages": len(pages), "assemble": len(settled)}
+    return {"files": len(received_ids), "pages": len(pages), "assemble": len(settled)}

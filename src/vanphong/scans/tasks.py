@@ -22,3 +22,8 @@ def read_page(page_id: int) -> bool:
 @task()
 def assemble_file(file_id: int) -> None:
     services.file_assemble(file_id=file_id)
+
+
+def on_worker_start() -> None:
+    """`vanphong worker` calls this as it starts: re-queue what a killed worker left."""
+    services.resume()

@@ -112,7 +112,7 @@ def resume(request: HttpRequest) -> HttpResponse:
     """Re-queue what a stopped worker left (the archivist's button, beside `vanphong worker`)."""
     if request.method != "POST" or not selectors.scanning_organizations(person_of(request)).exists():
         raise PermissionDenied
-    services.resume()
+    services.resume(waiting_too=True)
     return redirect("batch_list")
 
 
