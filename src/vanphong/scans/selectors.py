@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import pgettext
 
 from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, may_anywhere, visible_to
-from vanphong.core.vietnamese import fold, fold_chars
+from vanphong.core.vietnamese import fold_chars
 from vanphong.registry import search
 from vanphong.scans.models import FileState, PageState, ScanBatch, ScanFile, ScanPage
 
@@ -115,21 +117,28 @@ def _snippet(text: str, words: list[str], width: int = 80) -> tuple[str, str, st
     return text[:width], "", ""
 
 
-def search_pages(person: Person, query: str, limit: int = 50) -> list[Hit]:
-    """Pages whose text holds every word of `query`, accents optional (đ too), with
-    the place each was found. Matches whole index terms (`registry.search.terms`)."""
-    words = [fold(word) for word in search.words(query)]
-    if not words:
-        return []
-    pages = pages_visible_to(person).filter(state=PageState.DONE)
-    for word in words:
-        pages = pages.filter(
-            Q(search_terms__startswith=f"{word} ")
-            | Q(search_terms__contains=f" {word} ")
-            | Q(search_terms__endswith=f" {word}")
-            | Q(search_terms=word)
+def _matching(pages: QuerySet[ScanPage], condition: search.Condition) -> QuerySet[ScanPage]:
+    """Pages with every term, through the database's own index (migration 0002)."""
+    if connection.vendor == "postgresql":
+        return pages.filter(
+            RawSQL(
+                '"scans_scanpage"."search_vector" @@ %s::tsquery',
+                [condition.tsquery()],
+                output_field=BooleanField(),
+            )
         )
-    return [
-        Hit(page, *_snippet(page.text, words))
-        for page in pages.order_by("-file__finished_at", "number")[:limit]
-    ]
+    found = RawSQL("SELECT rowid FROM scans_page_fts WHERE scans_page_fts MATCH %s", [condition.fts5()])
+    return pages.filter(pk__in=found)
+
+
+def search_pages(person: Person, query: str, limit: int = 50) -> list[Hit]:
+    """Pages whose text holds every word of `query`, accents optional (đ too), the
+    newest read first, each with the place a word was found (the words as the page
+    has them). The terms are the registry's (`registry.search`), so a word is found
+    here as in the registers."""
+    parsed = search.Query.parse(query)
+    if not parsed.folded:
+        return []
+    pages = _matching(pages_visible_to(person).filter(state=PageState.DONE), parsed.matching)
+    words = list(parsed.folded)
+    return [Hit(page, *_snippet(page.text, words)) for page in pages.order_by("-pk")[:limit]]
