@@ -202,6 +202,9 @@ VANPHONG_TRUST_DIR = envstr("VANPHONG_TRUST_DIR", str(VAR_DIR / "trust"))
 VANPHONG_PKCS11_MODULES = envlist("VANPHONG_PKCS11_MODULES", [])
 # A timestamp server (RFC 3161) makes signatures PAdES B-T; empty: B-B.
 VANPHONG_TIMESTAMP_URL = envstr("VANPHONG_TIMESTAMP_URL", "")
+# Digitization: how long a worker may hold a scanned page before another takes it over
+# (its worker was killed), in seconds; well above the time OCR takes for one page.
+VANPHONG_SCAN_LEASE_SECONDS = envint("VANPHONG_SCAN_LEASE_SECONDS", 600)
 # Uploads above this size go to a temporary file rather than memory (Django's default).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
