@@ -11,7 +11,9 @@ from django.db import connection
 def test_the_pages_search_index_is_kept_by_the_database():
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'scans_scanpage'")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'scans_scanpage'"
+            )
             names = sorted(row[0] for row in cursor.fetchall())
             assert names == ["scans_page_fts_delete", "scans_page_fts_insert", "scans_page_fts_update"]
         else:
