@@ -105,8 +105,10 @@ def _snippet(text: str, words: list[str], width: int = 80) -> tuple[str, str, st
     """The first place a searched word stands in the text, with some text around it:
     found on the folded text, cut from the text as read (same length once folded)."""
     folded = fold_chars(text)
-    for word in words:
-        found = re.search(rf"\b{re.escape(word)}\b", folded)
+    # The words side by side first (the phrase searched), then each word alone.
+    phrase = r"\s+".join(re.escape(word) for word in words)
+    for pattern in [phrase, *(re.escape(word) for word in words)]:
+        found = re.search(rf"\b{pattern}\b", folded)
         if found:
             start, end = found.span()
             return (

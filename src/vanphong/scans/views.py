@@ -26,7 +26,12 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     organizations = selectors.scanning_organizations(person)
     if not organizations.exists():
         raise PermissionDenied
-    form = BatchForm(request.POST or None, request.FILES or None, organizations=organizations)
+    form = BatchForm(
+        request.POST or None,
+        request.FILES or None,
+        organizations=organizations,
+        initial={"organization": organizations.first()},
+    )
 
     def upload(data: dict[str, Any]) -> ScanBatch:
         return services.batch_create(

@@ -1,0 +1,110 @@
+"""Issue 6's path in a real browser, in Vietnamese: the archivist uploads a scanned
+page, watches the batch's progress come to 100 % (htmx), files the read scan into a
+dossier, finds a word inside the scan without typing its accents, and exports the
+catalogue. The workers' steps run in this process while the page polls."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Page, expect
+
+from vanphong.archive import services as archive_services
+from vanphong.core.models import Role
+from vanphong.core.tests.factories import make_person, make_tree
+from vanphong.scans import services
+from vanphong.scans.models import FileState, PageState, ScanFile, ScanPage
+from vanphong.scans.tests import samples
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SHOTS = Path(settings.BASE_DIR) / "var" / "test-results"
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+def _sign_in(browser, live_server, username: str) -> Page:
+    page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/account/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(live_server.url + "/")
+    return page
+
+
+def _work() -> None:
+    """What `vanphong worker` does for the batch, step after step."""
+    for _round in range(4):
+        for record in ScanFile.objects.filter(state=FileState.RECEIVED):
+            services.file_receive(file_id=record.pk)
+        for scanned in ScanPage.objects.filter(state=PageState.PENDING):
+            services.page_read(page_id=scanned.pk)
+        for record in ScanFile.objects.filter(state=FileState.SPLIT):
+            services.file_assemble(file_id=record.pk)
+
+
+def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser, tmp_path):
+    tree = make_tree()
+    archivist = make_person(
+        organization=tree.office,
+        role=Role.ARCHIVIST,
+        username="luutru",
+        full_name="Bùi Thị Lưu",
+        password=PASSWORD,
+    )
+    fonds = archive_services.fonds_create(actor=archivist, organization=tree.city, number="01")
+    dossier = archive_services.dossier_create(
+        actor=archivist, fonds=fonds, title="Công văn của Văn phòng năm 2024"
+    )
+    scan = samples.write_png(tmp_path / "cong-van-125.png", samples.render_page())
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    page = _sign_in(browser, live_server, "luutru")
+    page.get_by_role("link", name="Số hóa tài liệu").click()
+    page.get_by_label("Tên đợt số hóa").fill("Hộp 12, năm 2024")
+    page.get_by_label("Tệp quét").set_input_files([str(scan)])
+    page.locator("#upload-form button[type=submit]").click()
+    page.wait_for_url("**/scans/batches/*/")
+    expect(page.locator("#progress-text")).to_contain_text("Đã đọc 0 trên")
+
+    # The workers read the page while the batch's page polls its progress.
+    worker = threading.Thread(target=_work)
+    worker.start()
+    worker.join(timeout=180)
+    expect(page.locator("#progress-text")).to_contain_text("Hoàn thành.", timeout=20_000)
+    expect(page.locator(".progress-bar")).to_have_text("100%")
+    page.screenshot(path=str(SHOTS / "scans-1-batch.png"), full_page=True)
+
+    # The read scan, filed into the dossier.
+    page.locator("#files a").first.click()
+    page.wait_for_url("**/scans/files/*/")
+    page.locator("#dossier").select_option(str(dossier.pk))
+    page.locator("#to-dossier button[type=submit]").click()
+    page.wait_for_url(f"**/archive/dossiers/{dossier.pk}/")
+    expect(page.locator("#items")).to_contain_text("bản quét")
+    page.screenshot(path=str(SHOTS / "scans-2-dossier.png"), full_page=True)
+
+    # A word inside the scan, typed without its accents.
+    page.get_by_role("link", name="Số hóa tài liệu").click()
+    page.locator("#id_q").fill("so hoa tai lieu luu tru")
+    page.locator("form[role=search] button[type=submit]").click()
+    hit = page.locator("#hits li").first
+    expect(hit.locator("mark")).to_have_text("số hóa tài liệu lưu trữ", ignore_case=True)
+    assert "#page=1" in (hit.locator("a").get_attribute("href") or "")
+    page.screenshot(path=str(SHOTS / "scans-3-search.png"), full_page=True)
+
+    # The catalogue, exported.
+    page.goto(f"{live_server.url}/archive/fonds/{fonds.pk}/")
+    expect(page.locator("#catalogue-table")).to_contain_text("Công văn của Văn phòng năm 2024")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Xuất Excel").click()
+    assert download.value.suggested_filename == "muc-luc-ho-so-phong-01.xlsx"
+    page.close()
