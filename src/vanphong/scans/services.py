@@ -391,7 +391,25 @@ def resume(now: dt.datetime | None = None, *, waiting_too: bool = False) -> dict
         .filter(open=0)
         .values_list("pk", flat=True)
     )
+    # Pages held now: their worker may have just been killed (a restart within the
+    # lease). Each gets a try once its lease runs out; a no-op if it was read by then.
+    held = list(
+        ScanPage.objects.filter(state=PageState.RUNNING, claimed_at__gte=now - LEASE).values_list(
+            "pk", "claimed_at"
+        )
+    )
     _enqueue("receive_file", *received_ids)
     _enqueue("read_page", *pages)
     _enqueue("assemble_file", *settled)
-    return {"files": len(received_ids), "pages": len(pages), "assemble": len(settled)}
+    _enqueue_later(
+        "read_page", [(pk, claimed + LEASE + dt.timedelta(seconds=1)) for pk, claimed in held if claimed]
+    )
+    return {"files": len(received_ids), "pages": len(pages), "assemble": len(settled), "held": len(held)}
+
+
+def _enqueue_later(task_name: str, runs: list[tuple[int, dt.datetime]]) -> None:
+    from vanphong.scans import tasks
+
+    task = getattr(tasks, task_name)
+    for ident, when in runs:
+        task.using(run_after=when).enqueue(ident)

@@ -156,9 +156,13 @@ def test_resume_requeues_only_what_a_killed_worker_left(
         attempts=services.MAX_ATTEMPTS,
     )
     queued: dict[str, list[int]] = {}
+    later: list[tuple[int, dt.datetime]] = []
     monkeypatch.setattr(services, "_enqueue", lambda name, *ids: queued.setdefault(name, []).extend(ids))
+    monkeypatch.setattr(services, "_enqueue_later", lambda name, runs: later.extend(runs))
     services.resume()
     assert queued["read_page"] == [killed.pk]  # not the read one, not the one still held
+    # The one still held gets a try once its lease runs out (its worker may be dead).
+    assert [pk for pk, _when in later] == [held.pk] and later[0][1] > timezone.now()
     worn.refresh_from_db()
     assert worn.state == PageState.FAILED
     assert done.pk not in queued["read_page"] and held.pk not in queued["read_page"]
