@@ -558,6 +558,27 @@ def test_merge_pages_groups_large_documents_in_order(tmp_path, monkeypatch):
     assert not any(p.name.startswith(".merge-") for p in tmp_path.iterdir())  # its work folder is gone
 
 
+def test_merge_pages_claims_no_pdfa_it_cannot_make(tmp_path, born_digital):
+    """A page whose font is not embedded cannot be PDF/A: the document is a plain PDF
+    and says nothing else."""
+    plain = tmp_path / "helvetica.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        font = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Trang chua nhung phong) Tj ET")
+        pdf.save(plain)
+    first, _second = pipeline.split_pages(born_digital, tmp_path / "pages")
+    out = tmp_path / "merged.pdf"
+    assert pipeline.merge_pages([first, plain], out) is False
+    with pikepdf.open(out) as merged:
+        assert len(merged.pages) == 2
+        assert merged.open_metadata().pdfa_status == ""
+    assert pipeline.page_texts(out)[1] == "Trang chua nhung phong"
+
+
 # --- OCR ---------------------------------------------------------------------------------------
 
 
