@@ -353,10 +353,13 @@ def file_assemble(*, file_id: int) -> None:
 
 
 def _first_line(pages: list[ScanPage]) -> str:
+    """A title for the scan until the archivist gives one: the first line of its text
+    that is not a header in capitals (ĐẢNG BỘ…, VĂN PHÒNG…) and says something."""
     for page in pages:
         for line in page.text.splitlines():
-            if len(line.strip()) > 8:
-                return line.strip()[:400]
+            line = " ".join(line.split())
+            if len(line) > 20 and line != line.upper():
+                return line[:400]
     return ""
 
 
