@@ -1,0 +1,179 @@
+"""The digitization pipeline's throughput against bare Tesseract on the same pages,
+in the same run, on this machine's cores.
+
+    uv run python bench/ocr.py               # 12 pages, 2 workers
+    uv run python bench/ocr.py --pages 24 --workers 2
+
+- pages: rendered Vietnamese A4 pages at 300 dpi, greyscale, skewed 1–3° either way,
+  with noise and dust (`scans/tests/samples.py`), as PNG files;
+- bare: `tesseract page.png - -l vie` with one thread (OMP_THREAD_LIMIT=1), as many at
+  once as there are workers: the floor;
+- pipeline: a fresh database, `vanphong import-scans` of the same files, then that many
+  `vanphong worker` processes until every page is read and the file assembled: the
+  whole pipeline (check, normalize, cut, OCRmyPDF with deskew, clean and rotation,
+  PDF/A, merge, index).
+
+Prints pages per minute of each, their ratio, the character error rate of each, the
+peak memory of a worker (with the OCR processes it starts), and the projected time
+for 62,000 pages on one machine and on several.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+ARCHIVE_PAGES = 62_000  # the city office's paper archive (DOMAIN.md §4)
+
+
+def _pages(folder: Path, count: int) -> list[tuple[Path, str]]:
+    from vanphong.scans.tests import samples
+
+    texts = [samples.LETTER, samples.MINUTES]
+    made = []
+    for n in range(count):
+        skew = (1 + n % 3) * (1 if n % 2 else -1)
+        text = texts[n % len(texts)]
+        image = samples.render_page(text, skew=skew, seed=n)
+        made.append((samples.write_png(folder / f"trang-{n + 1:03d}.png", image), samples.page_text(text)))
+    return made
+
+
+def _bare(pages: list[tuple[Path, str]], workers: int) -> tuple[float, list[str]]:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def read(path: Path) -> str:
+        done = subprocess.run(
+            ["tesseract", str(path), "-", "-l", "vie"], capture_output=True, text=True, env=env, check=True
+        )
+        return done.stdout
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        texts = list(pool.map(read, [path for path, _text in pages]))
+    return time.perf_counter() - started, texts
+
+
+def _peak_kib(pid: int) -> int:
+    """The resident memory of a process and its children now, in KiB."""
+    total = 0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for ident in [str(pid), *children]:
+        try:
+            for line in Path(f"/proc/{ident}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def _pipeline(folder: Path, workers: int) -> tuple[float, int, list[str]]:
+    var = folder / "var"
+    env = {**os.environ, "VANPHONG_VAR_DIR": str(var), "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL", None)
+    command = [sys.executable, "-m", "vanphong"]
+    subprocess.run([*command, "migrate", "-v", "0"], env=env, check=True)
+    setup = (
+        "from vanphong.core.models import Organization, OrganizationKind;"
+        "from vanphong.archive.models import Fonds;"
+        "k = OrganizationKind.objects.get(code='provincial');"
+        "o = Organization.add_root(name='Thành ủy', abbreviation='TU', kind=k);"
+        "Fonds.objects.create(organization=o, number='01', name=o.name)"
+    )
+    subprocess.run([*command, "shell", "-c", setup], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*command, "import-scans", str(folder / "pages"), "--fonds", "01", "--no-wait"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    database = var / "vanphong.sqlite3"
+    started = time.perf_counter()
+    processes = [
+        subprocess.Popen(
+            [*command, "worker"],
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(workers)
+    ]
+    peak = 0
+    try:
+        while True:
+            peak = max([peak, *(_peak_kib(process.pid) for process in processes)])
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+                waiting = db.execute(
+                    "SELECT count(*) FROM scans_scanfile WHERE state IN ('received', 'split')"
+                ).fetchone()[0]
+            if waiting == 0:
+                break
+            time.sleep(0.5)
+        elapsed = time.perf_counter() - started
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        texts = [row[0] for row in db.execute("SELECT text FROM scans_scanpage ORDER BY file_id, number")]
+    return elapsed, peak, texts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pages", type=int, default=12)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--machines", type=int, default=4, help="for the projection on several machines")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanphong.settings")
+    from vanphong.scans.tests import samples
+
+    with tempfile.TemporaryDirectory(prefix="vanphong-bench-ocr-") as work:
+        folder = Path(work)
+        (folder / "pages").mkdir()
+        pages = _pages(folder / "pages", args.pages)
+        bare_s, bare_texts = _bare(pages, args.workers)
+        pipeline_s, peak_kib, pipeline_texts = _pipeline(folder, args.workers)
+    references = [text for _path, text in pages]
+    bare_rate = 60 * args.pages / bare_s
+    pipeline_rate = 60 * args.pages / pipeline_s
+    hours_one = ARCHIVE_PAGES / pipeline_rate / 60
+    result = {
+        "pages": args.pages,
+        "workers": args.workers,
+        "bare_pages_per_minute": round(bare_rate, 1),
+        "pipeline_pages_per_minute": round(pipeline_rate, 1),
+        "ratio_pipeline_to_bare": round(pipeline_rate / bare_rate, 3),
+        "bare_cer_percent": round(100 * sum(map(samples.cer, references, bare_texts)) / args.pages, 2),
+        "pipeline_cer_percent": round(
+            100 * sum(map(samples.cer, references, pipeline_texts)) / args.pages, 2
+        ),
+        "peak_worker_mib": round(peak_kib / 1024 / args.workers, 1),
+        f"hours_for_{ARCHIVE_PAGES}_pages_one_machine": round(hours_one, 1),
+        f"hours_for_{ARCHIVE_PAGES}_pages_{args.machines}_machines": round(hours_one / args.machines, 1),
+    }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
