@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.models import Membership, Organization, Person
-from vanphong.core.permissions import GRANTS, Action, visible_to
+from vanphong.core.permissions import GRANTS, Action, Reach, grants_of, visible_to
 from vanphong.core.vietnamese import fold
 from vanphong.registry import search
 from vanphong.registry.models import (
@@ -30,8 +30,17 @@ M = TypeVar("M", bound=Model)
 SIGNING_ROLES = [role for role, actions in GRANTS.items() if Action.DIRECT in actions]
 
 
+def reads_registers(person: Person) -> bool:
+    """Does one of the person's roles read the registers of a committee (the whole
+    subtree)? A Party member or the accountant, whose roles reach their own unit only,
+    has no register to read: the menu does not offer them."""
+    return any(GRANTS[grant.role].get(Action.VIEW) is Reach.SUBTREE for grant in grants_of(person))
+
+
 def navigation(person: Person) -> list[tuple[str, str, str]]:
     """The registry's entries in the main menu: (label, url, name)."""
+    if not reads_registers(person):
+        return []
     return [
         (str(_("Incoming documents")), reverse("incoming_list"), "incoming"),
         (str(_("Outgoing documents")), reverse("outgoing_list"), "outgoing"),

@@ -161,3 +161,13 @@ def test_reading_an_unclassified_document_writes_nothing(client, tree, clerk, re
     client.force_login(clerk)
     client.get(reverse("incoming_detail", args=[registered.pk]))
     assert not AuditEvent.objects.filter(action=services.AuditAction.CLASSIFIED_READ).exists()
+
+
+def test_the_registers_are_in_the_menu_of_those_who_read_them(client, clerk, member, tree):
+    incoming = reverse("incoming_list")
+    client.force_login(clerk)
+    assert f'href="{incoming}"' in client.get(reverse("dashboard")).content.decode()
+    accountant = make_person(organization=tree.office, role=Role.ACCOUNTANT)
+    for person in (member, accountant):
+        client.force_login(person)
+        assert f'href="{incoming}"' not in client.get(reverse("dashboard")).content.decode()
