@@ -73,16 +73,23 @@ def draft_lists(person: Person, limit: int = 50) -> DraftLists:
     return DraftLists(to_act=to_act, mine=mine, others=others[:limit])
 
 
+def pending_step(draft: Draft) -> ReviewStep | None:
+    """The reviewer's step whose turn it is, in the current round."""
+    if draft.state != DraftState.IN_REVIEW:
+        return None
+    return (
+        draft.steps.filter(round=draft.review_round, decision=Decision.PENDING)
+        .select_related("reviewer")
+        .order_by("position")
+        .first()
+    )
+
+
 def whose_turn(draft: Draft) -> Person | None:
     """Who the draft waits for: the reviewer whose turn it is, the signer, or the
     drafter (while drafting or after a return); nobody once signed."""
     if draft.state == DraftState.IN_REVIEW:
-        step = (
-            draft.steps.filter(round=draft.review_round, decision=Decision.PENDING)
-            .select_related("reviewer")
-            .order_by("position")
-            .first()
-        )
+        step = pending_step(draft)
         return step.reviewer if step else None
     if draft.state == DraftState.AWAITING_SIGNATURE:
         return draft.signer

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from vanphong.core import audit
 from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.core.permissions import Action, can
-from vanphong.drafting import layout
+from vanphong.drafting import layout, selectors
 from vanphong.drafting.html import body_text, clean_body
 from vanphong.drafting.models import (
     Decision,
@@ -186,13 +186,8 @@ def _check_content(
     if form != SignatureForm.OWN and not cleaned["on_behalf_of"]:
         errors["on_behalf_of"] = _("%(form)s needs the body signed for, e.g. BAN THƯỜNG VỤ.") % {"form": form}
     signer = cleaned.get("signer")
-    if signer is not None and not can(signer, Action.DIRECT, organization):
-        errors["signer"] = _("%(name)s does not sign for %(issuer)s.") % {
-            "name": signer.full_name,
-            "issuer": organization.name,
-        }
-    elif signer is not None and secrecy > signer.clearance:
-        errors["signer"] = _("%(name)s is not cleared for this secrecy level.") % {"name": signer.full_name}
+    if signer is not None and (problem := registry_services.signer_problem(signer, organization, secrecy)):
+        errors["signer"] = problem
     if any(org.pk == organization.pk for org in recipients):
         errors["internal_recipients"] = _("The issuer cannot be one of the recipients.")
     if errors:
@@ -332,18 +327,6 @@ def draft_update(
     return draft
 
 
-def pending_step(draft: Draft) -> ReviewStep | None:
-    """The reviewer whose turn it is, in the current round."""
-    if draft.state != DraftState.IN_REVIEW:
-        return None
-    return (
-        draft.steps.filter(round=draft.review_round, decision=Decision.PENDING)
-        .select_related("reviewer")
-        .order_by("position")
-        .first()
-    )
-
-
 @transaction.atomic
 def draft_submit(*, actor: Person, draft: Draft, reviewers: Sequence[Person], note: str = "") -> Draft:
     """Send the current version to `reviewers`, who decide one after the other, and
@@ -412,7 +395,7 @@ def draft_approve(*, actor: Person, draft: Draft, comment: str = "") -> Draft:
     """The reviewer whose turn it is approves the current version; after the last
     reviewer the draft awaits the signer."""
     draft = _locked(draft)
-    step = pending_step(draft)
+    step = selectors.pending_step(draft)
     if step is None or step.reviewer_id != actor.pk:
         raise PermissionDenied
     version = current_version(draft)
@@ -420,7 +403,7 @@ def draft_approve(*, actor: Person, draft: Draft, comment: str = "") -> Draft:
     step.save(update_fields=["decision", "version", "decided_at"])
     if comment.strip():
         DraftComment.objects.create(draft=draft, version=version, author=actor, text=comment.strip())
-    following = pending_step(draft)
+    following = selectors.pending_step(draft)
     if following is None:
         draft.state = DraftState.AWAITING_SIGNATURE
         _tell(
@@ -459,7 +442,7 @@ def draft_return(*, actor: Person, draft: Draft, comment: str) -> Draft:
     """Send the draft back to its drafter with the reason: by the reviewer whose turn
     it is, or by the signer before signing."""
     draft = _locked(draft)
-    step = pending_step(draft)
+    step = selectors.pending_step(draft)
     is_reviewer = step is not None and step.reviewer_id == actor.pk
     is_signer = draft.state == DraftState.AWAITING_SIGNATURE and draft.signer_id == actor.pk
     if not (is_reviewer or is_signer):

@@ -20,7 +20,6 @@ from vanphong.drafting.forms import CommentForm, CompareForm, DecisionForm, Draf
 from vanphong.drafting.models import Draft, DraftState
 from vanphong.registry.models import DocumentType
 from vanphong.signatures import services as signature_services
-from vanphong.signatures.models import SigningCredential
 
 
 def _draft(request: HttpRequest, pk: int) -> Draft:
@@ -135,9 +134,7 @@ def _detail(request: HttpRequest, draft: Draft, **forms: Any) -> HttpResponse:
     turn = selectors.whose_turn(draft)
     is_my_turn = turn is not None and turn.pk == person.pk
     may_edit = draft.is_editable and can(person, Action.DRAFT, draft.organization)
-    credentials = SigningCredential.objects.filter(
-        pk__in=[c.pk for c in signature_services.usable_credentials(person)]
-    )
+    credentials = signature_services.usable_credentials(person)
     context = {
         "draft": draft,
         "turn": turn,
@@ -239,9 +236,7 @@ def draft_comment(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_sign(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_of(request)
     draft = _draft(request, pk)
-    credentials = SigningCredential.objects.filter(
-        pk__in=[c.pk for c in signature_services.usable_credentials(person)]
-    )
+    credentials = signature_services.usable_credentials(person)
     form = SignForm(request.POST, credentials=credentials)
     if form.is_valid():
         try:

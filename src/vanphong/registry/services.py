@@ -375,16 +375,24 @@ def _check_outgoing(
         errors["copies"] = _("A document is issued in one copy at least.")
     if actor is not None and secrecy > actor.clearance:
         errors["secrecy"] = _("You are not cleared to register a document of this secrecy level.")
-    if not can(signer, Action.DIRECT, organization):
-        errors["signer"] = _("%(name)s does not sign for %(issuer)s.") % {
-            "name": signer.full_name,
-            "issuer": organization.name,
-        }
-    elif secrecy > signer.clearance:
-        errors["signer"] = _("%(name)s is not cleared for this secrecy level.") % {"name": signer.full_name}
+    if (problem := signer_problem(signer, organization, secrecy)) is not None:
+        errors["signer"] = problem
     if errors:
         raise ValidationError(errors)
     return term
+
+
+def signer_problem(signer: Person, organization: Organization, secrecy: int) -> str | None:
+    """Why `signer` may not sign a document of `organization` at `secrecy`, or None:
+    the outgoing register and the drafts ask the same question."""
+    if not can(signer, Action.DIRECT, organization):
+        return _("%(name)s does not sign for %(issuer)s.") % {
+            "name": signer.full_name,
+            "issuer": organization.name,
+        }
+    if secrecy > signer.clearance:
+        return _("%(name)s is not cleared for this secrecy level.") % {"name": signer.full_name}
+    return None
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -182,13 +183,11 @@ def credential_add_pkcs11(
     )
 
 
-def usable_credentials(person: Person) -> list[SigningCredential]:
-    now = timezone.now()
-    return list(
-        SigningCredential.objects.filter(person=person, is_active=True, valid_until__gt=now).order_by(
-            "-valid_until"
-        )
-    )
+def usable_credentials(person: Person) -> QuerySet[SigningCredential]:
+    """The person's credentials in use and not expired, the longest valid first."""
+    return SigningCredential.objects.filter(
+        person=person, is_active=True, valid_until__gt=timezone.now()
+    ).order_by("-valid_until")
 
 
 @contextmanager
