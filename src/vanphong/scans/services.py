@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -361,6 +361,36 @@ def _first_line(pages: list[ScanPage]) -> str:
             if len(line) > 20 and line != line.upper():
                 return line[:400]
     return ""
+
+
+# --- Without a worker ----------------------------------------------------------------------------
+
+
+def batch_run_here(*, batch_id: int, on_page: Callable[[], None] | None = None) -> None:
+    """Run the batch's steps in this process, in order, until none is left: what the
+    workers would do (`vanphong import-scans --process`, the tests). `on_page` is
+    called after each page read (a progress bar)."""
+    while True:
+        received = list(
+            ScanFile.objects.filter(batch_id=batch_id, state=FileState.RECEIVED).values_list("pk", flat=True)
+        )
+        for file_id in received:
+            file_receive(file_id=file_id)
+        pages = list(
+            ScanPage.objects.filter(file__batch_id=batch_id, state=PageState.PENDING).values_list(
+                "pk", flat=True
+            )
+        )
+        for page_id in pages:
+            page_read(page_id=page_id)
+            if on_page is not None:
+                on_page()
+        for file_id in ScanFile.objects.filter(batch_id=batch_id, state=FileState.SPLIT).values_list(
+            "pk", flat=True
+        ):
+            file_assemble(file_id=file_id)
+        if not received and not pages:
+            return
 
 
 # --- Resuming after a killed worker ----------------------------------------------------------------

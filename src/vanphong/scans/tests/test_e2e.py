@@ -16,7 +16,7 @@ from vanphong.archive import services as archive_services
 from vanphong.core.models import Role
 from vanphong.core.tests.factories import make_person, make_tree
 from vanphong.scans import services
-from vanphong.scans.models import FileState, PageState, ScanFile, ScanPage
+from vanphong.scans.models import ScanBatch
 from vanphong.scans.tests import samples
 
 pytestmark = [
@@ -38,17 +38,6 @@ def _sign_in(browser, live_server, username: str) -> Page:
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url(live_server.url + "/")
     return page
-
-
-def _work() -> None:
-    """What `vanphong worker` does for the batch, step after step."""
-    for _round in range(4):
-        for record in ScanFile.objects.filter(state=FileState.RECEIVED):
-            services.file_receive(file_id=record.pk)
-        for scanned in ScanPage.objects.filter(state=PageState.PENDING):
-            services.page_read(page_id=scanned.pk)
-        for record in ScanFile.objects.filter(state=FileState.SPLIT):
-            services.file_assemble(file_id=record.pk)
 
 
 def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser, tmp_path):
@@ -76,7 +65,8 @@ def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser
     expect(page.locator("#progress-text")).to_contain_text("Đã đọc 0 trên")
 
     # The workers read the page while the batch's page polls its progress.
-    worker = threading.Thread(target=_work)
+    batch = ScanBatch.objects.get()
+    worker = threading.Thread(target=lambda: services.batch_run_here(batch_id=batch.pk))
     worker.start()
     worker.join(timeout=180)
     expect(page.locator("#progress-text")).to_contain_text("Hoàn thành.", timeout=20_000)

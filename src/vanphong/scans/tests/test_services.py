@@ -43,17 +43,6 @@ def _batch(archivist, tree, files, django_capture_on_commit_callbacks):
     return batch, callbacks
 
 
-def _run_all(batch) -> None:
-    """What the workers do, in order, until nothing is left."""
-    for _round in range(5):
-        for record in ScanFile.objects.filter(batch=batch, state=FileState.RECEIVED):
-            services.file_receive(file_id=record.pk)
-        for page in ScanPage.objects.filter(file__batch=batch, state=PageState.PENDING):
-            services.page_read(page_id=page.pk)
-        for record in ScanFile.objects.filter(batch=batch, state=FileState.SPLIT):
-            services.file_assemble(file_id=record.pk)
-
-
 def test_only_the_archivist_brings_scans(tree, clerk, outsider):
     for person in (clerk, outsider):
         with pytest.raises(PermissionDenied):
@@ -92,7 +81,7 @@ def test_a_scan_is_read_page_by_page_and_found_without_accents(
         [("trang.png", scan_png), ("rong.pdf", b""), ("ban-sao.png", scan_png)],
         django_capture_on_commit_callbacks,
     )
-    _run_all(batch)
+    services.batch_run_here(batch_id=batch.pk)
     scan, empty, copy = batch.files.order_by("pk")
     assert scan.state == FileState.DONE and scan.searchable and scan.page_count == 1
     assert empty.state == FileState.REFUSED and empty.message  # the rest of the batch went on

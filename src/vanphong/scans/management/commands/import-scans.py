@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vanphong.archive.models import Fonds
 from vanphong.scans import selectors, services
-from vanphong.scans.models import FileState, PageState, ScanFile, ScanPage
+from vanphong.scans.models import ScanBatch
 
 SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".zip"}
 
@@ -75,33 +75,12 @@ class Command(BaseCommand):
         )
 
     def _process(self, batch_id: int) -> None:
-        """Run the pipeline's steps here, in order, until nothing is left."""
-        while True:
-            received = list(
-                ScanFile.objects.filter(batch_id=batch_id, state=FileState.RECEIVED).values_list(
-                    "pk", flat=True
-                )
-            )
-            for file_id in received:
-                services.file_receive(file_id=file_id)
-            pages = list(
-                ScanPage.objects.filter(file__batch_id=batch_id, state=PageState.PENDING).values_list(
-                    "pk", flat=True
-                )
-            )
-            for page_id in pages:
-                services.page_read(page_id=page_id)
-                progress = selectors.progress(
-                    ScanFile.objects.get(pk=ScanPage.objects.get(pk=page_id).file_id).batch
-                )
-                sys.stdout.write(
-                    f"\r{_bar(progress.pages_read + progress.pages_failed, progress.pages)} trang"
-                )
-                sys.stdout.flush()
-            split = list(
-                ScanFile.objects.filter(batch_id=batch_id, state=FileState.SPLIT).values_list("pk", flat=True)
-            )
-            for file_id in split:
-                services.file_assemble(file_id=file_id)
-            if not received and not pages:
-                return
+        """Read the batch here, page after page, with its progress bar."""
+        batch = ScanBatch.objects.get(pk=batch_id)
+
+        def bar() -> None:
+            progress = selectors.progress(batch)
+            sys.stdout.write(f"\r{_bar(progress.pages_read + progress.pages_failed, progress.pages)} trang")
+            sys.stdout.flush()
+
+        services.batch_run_here(batch_id=batch_id, on_page=bar)
