@@ -321,12 +321,11 @@ def dossier_file(
         filed_by=actor,
     )
     dossier.sheets = dossier.items.aggregate(total=Sum("sheets"))["total"] or 0
-    dates = [
-        d for d in (getattr(document, "received_on", None) or getattr(document, "issued_on", None),) if d
-    ]
-    if dates:
-        dossier.started_on = min([dossier.started_on, *dates]) if dossier.started_on else dates[0]
-        dossier.ended_on = max([dossier.ended_on, *dates]) if dossier.ended_on else dates[0]
+    # The dossier spans its documents' dates: received for incoming, issued for outgoing.
+    day = incoming.received_on if incoming else outgoing.issued_on if outgoing else None
+    if day is not None:
+        dossier.started_on = min(dossier.started_on, day) if dossier.started_on else day
+        dossier.ended_on = max(dossier.ended_on, day) if dossier.ended_on else day
     dossier.save(update_fields=["sheets", "started_on", "ended_on"])
     audit.record(
         actor=actor,

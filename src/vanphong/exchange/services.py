@@ -129,7 +129,7 @@ def _send(*, actor: Person, outgoing: OutgoingDocument, stored: list[str]) -> li
     if not recipients:
         raise ValidationError(_("Every recipient organization in the system has already received it."))
     check = signature_services.pdf_check(data)
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = check.sha256  # the check hashed the very bytes sent
     deliveries = []
     for organization in recipients:
         delivery = Delivery(
@@ -367,7 +367,7 @@ def package_import(*, actor: Person, organization: Organization, data: bytes) ->
             check = signature_services.pdf_check(pdf)
             delivery = Delivery(
                 organization=organization,
-                sha256=hashlib.sha256(pdf).hexdigest(),
+                sha256=check.sha256,
                 signature_check=check,
                 sent_by=None,
                 state=DeliveryState.RECEIVED,
