@@ -1,6 +1,6 @@
 """Digitization (số hóa): batches of scanned files brought by the archivist, each file
-kept as received, normalized to PDF, its pages OCRed one by one (Tesseract `vie`
-through OCRmyPDF), then put back together as one searchable PDF/A.
+kept as received, normalized to PDF, its pages OCRed one by one (Tesseract `vie`;
+`pipeline.ocr_page`), then put back together as one searchable PDF/A.
 
 Pages are the unit of work: a page is claimed by one worker at a time with a lease
 (`ScanPage.claimed_at`), so several workers share a batch, and a worker killed in the

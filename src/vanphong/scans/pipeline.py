@@ -11,7 +11,7 @@ writes the database, so a step can be run, timed and tested on its own:
     expand_zip(upload, folder)        the files of a ZIP, safely
     to_pdf(file, original.pdf)        any accepted file as one PDF (a PDF is copied as is)
     split_pages(original.pdf, folder) one PDF per page: pages are the unit of work
-    ocr_page(page, ocr_page)          one page through OCRmyPDF: the text layer, PDF/A
+    ocr_page(page, ocr_page)          one page deskewed, cleaned, turned and read: its text layer
     merge_pages(ocr_pages, out.pdf)   the pages back into one (PDF/A) document
     page_texts(out.pdf)               the text of each page, for the search
 
@@ -29,12 +29,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import io
 import logging
 import os
 import re
 import shutil
 import stat
 import struct
+import subprocess
 import tempfile
 import unicodedata
 import warnings
@@ -110,11 +112,6 @@ _KEPT_TURN = "turn.txt"
 _SKIPPED = "[skipped page]"
 # Lossless optimization only: no image is re-encoded with loss by the optimizer.
 OCR_OPTIMIZE = 1
-# Whether the page image kept in the output is the one unpaper cleaned for Tesseract
-# (--clean-final). Off: the reader sees the scan's own pixels, deskewed, since unpaper's
-# filters can erase faint marks (pencil, stamps, dots). On, it saves about 1 s of the
-# 6 s a page takes (OCRmyPDF then deskews once instead of twice), with the same text.
-CLEAN_SHOWN_PAGE = False
 
 
 # --- Refusals ------------------------------------------------------------------------------
@@ -351,6 +348,18 @@ def _check_pixels(name: str, width: int, height: int) -> None:
             height=height,
             limit=MAX_PIXELS // 1_000_000,
         )
+
+
+def _too_large_image(name: str) -> ScanRefused:
+    return _refuse(
+        Refusal.TOO_LARGE_IMAGE,
+        name,
+        _(
+            "“%(name)s” holds an image of more than %(limit)s million pixels: scan it at a "
+            "lower resolution (300 dpi is enough)."
+        ),
+        limit=MAX_PIXELS // 1_000_000,
+    )
 
 
 # --- Images --------------------------------------------------------------------------------
@@ -886,26 +895,344 @@ class PageResult:
 def ocr_page(
     page_pdf: Path, out_pdf: Path, *, language: str = "vie", timeout: float = 180, name: str | None = None
 ) -> PageResult:
-    """OCR a one-page PDF with OCRmyPDF and write the result to `out_pdf`: the page
-    image deskewed, turned upright (rotate-pages), with Tesseract's text layer, as
-    PDF/A-2b. `out_pdf` appears only once complete.
+    """OCR a one-page PDF and write the result to `out_pdf`: the page deskewed, turned
+    upright, cleaned, with Tesseract's text layer under the image. `out_pdf` appears only
+    once complete; it is a plain PDF (the merge makes the document PDF/A once).
+
+    A page that is a scan and nothing else (one image over the whole page, the page of
+    every scanner and of `to_pdf`) is read by `_read_scan`: this module measures the
+    skew, cleans and turns the image itself and runs Tesseract once, for the text layer,
+    the text and the word confidences together. Any other page (born-digital, or a scan
+    with text or drawings on it) goes through OCRmyPDF (`_ocrmypdf_page`), which keeps
+    an existing text layer and grafts a new one onto the page's own content. Why two
+    ways: OCRmyPDF costs 5–6 s a page with deskew, clean and rotation where Tesseract
+    alone takes about 1 s (bench/ocr.py, docs/performance.md); the archive's 62,000 pages
+    are scans.
+
+    Raises `ScanRefused` for a page that cannot be read (damaged, protected, too large),
+    its message naming `name` (by default the page file's name); anything else is a
+    failure of the machine, to be retried."""
+    name = name or page_pdf.name
+    try:
+        with pikepdf.open(page_pdf) as page:
+            pages = len(page.pages)
+            scan = _plain_scan(page, name) if pages == 1 else None
+    except pikepdf.PasswordError:
+        raise _encrypted_pdf(name) from None
+    except pikepdf.PdfError:
+        raise _damaged_pdf(name) from None
+    if pages != 1:
+        # One text, one confidence and one turn are kept per run: they describe a single page.
+        raise ValueError(f"{page_pdf} has {pages} pages: split_pages it first")
+    out_pdf.parent.mkdir(parents=True, exist_ok=True)
+    if scan is None:
+        return _ocrmypdf_page(page_pdf, out_pdf, language=language, timeout=timeout, name=name)
+    return _read_scan(scan, page_pdf, out_pdf, language=language, timeout=timeout)
+
+
+# --- Reading a scanned page with Tesseract ------------------------------------------------
+
+# The skew searched, either way, in degrees: a page fed by hand is off by 1–3°; beyond 5°
+# the scan is worth redoing, and a wider search finds false angles on tables.
+SKEW_SEARCH = 5.0
+# Below this the page is left as scanned: 0.1° moves the end of a 17 cm line by 0.3 mm.
+SKEW_IGNORED = 0.1
+# A page read with a mean word confidence below this (or with no words) may be sideways
+# or upside down: Tesseract's orientation detection is asked, and run only then, because
+# it costs a third of a reading and almost every page is upright. Upright pages of the
+# test set read at 85–95; upside-down ones at 30–50.
+CONFIDENCE_UPRIGHT = 65.0
+# How sure the orientation detection must be to turn a page (OCRmyPDF's default).
+ORIENTATION_THRESHOLD = 14.0
+# JPEG quality of a page image that had to be redrawn (deskewed, turned, cleaned): what
+# archive scanners write for documents.
+JPEG_QUALITY = 85
+
+
+class _Scan:
+    """The image of a page that is nothing but a scan, upright as the page is shown, and
+    its resolution. A JPEG the page can keep as it is is held as its bytes and decoded
+    only when the page must be redrawn: most pages need no more than a preview."""
+
+    def __init__(self, *, dpi: float, jpeg: bytes | None = None, image: Image.Image | None = None) -> None:
+        self.dpi, self.jpeg, self._image = dpi, jpeg, image
+
+    def image(self) -> Image.Image:
+        if self._image is None:
+            assert self.jpeg is not None
+            self._image = Image.open(io.BytesIO(self.jpeg))
+            self._image.load()
+        return self._image
+
+    def preview(self) -> Image.Image:
+        """The page in grey at a quarter of its resolution, enough to measure its skew: a
+        JPEG decoded at that scale directly (libjpeg's scaled decoding, a tenth of the time)."""
+        if self._image is None and self.jpeg is not None:
+            draft = Image.open(io.BytesIO(self.jpeg))
+            draft.draft("L", (draft.width // 4, draft.height // 4))
+            return draft.convert("L")
+        image = self.image()
+        return (image if image.mode == "L" else image.convert("L")).reduce(4)
+
+
+def _plain_scan(pdf: pikepdf.Pdf, name: str) -> _Scan | None:
+    """The scan of a page whose content is exactly one opaque image drawn upright over
+    (almost) the whole page: no text, no drawing, no mask. None otherwise."""
+    page = pdf.pages[0]
+    try:
+        instructions = pikepdf.parse_content_stream(page)
+    except pikepdf.PdfError:
+        return None
+    matrix, stack, drawn = pikepdf.Matrix(), [], []
+    for instruction in instructions:
+        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+            return None  # an inline image
+        operands, op = instruction.operands, str(instruction.operator)
+        if op == "q":
+            stack.append(matrix)
+        elif op == "Q":
+            matrix = stack.pop() if stack else pikepdf.Matrix()
+        elif op == "cm":
+            matrix = pikepdf.Matrix(*(float(value) for value in operands)) @ matrix
+        elif op == "Do":
+            drawn.append((operands[0], matrix))
+        else:
+            return None
+    if len(drawn) != 1:
+        return None
+    resource, matrix = drawn[0]
+    resources = page.obj.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    xobject = xobjects.get(str(resource)) if isinstance(xobjects, pikepdf.Dictionary) else None
+    if not isinstance(xobject, pikepdf.Stream) or xobject.get("/Subtype") != pikepdf.Name.Image:
+        return None
+    if any(key in xobject for key in ("/SMask", "/Mask", "/ImageMask", "/Decode")):
+        return None
+    a, b, c, d, _x, _y = matrix.shorthand
+    box = [float(value) for value in page.mediabox]
+    page_width, page_height = box[2] - box[0], box[3] - box[1]
+    if b or c or a <= 0 or d <= 0 or a * d < 0.95 * page_width * page_height:
+        return None
+    image_pdf = pikepdf.PdfImage(xobject)
+    _check_pixels(name, image_pdf.width, image_pdf.height)
+    turn = int(page.obj.get("/Rotate", 0)) % 360
+    if turn in (90, 270):
+        page_width = page_height
+    if image_pdf.filters == ["/DCTDecode"] and not turn:
+        jpeg = bytes(xobject.read_raw_bytes())
+        with contextlib.suppress(OSError), Image.open(io.BytesIO(jpeg)) as header:
+            if header.mode in {"L", "RGB"}:
+                return _Scan(dpi=image_pdf.width / (page_width / 72), jpeg=jpeg)
+    try:
+        image = image_pdf.as_pil_image()
+    except (pikepdf.PdfError, NotImplementedError, OSError, ValueError):
+        return None  # an encoding Pillow cannot decode (JBIG2…): OCRmyPDF's Ghostscript can
+    if turn:
+        # /Rotate turns the page clockwise when shown; the image is turned the same way
+        # here, so the page read is the page the reader sees.
+        image = image.rotate(-turn, expand=True)
+    if image.mode not in {"1", "L", "RGB"}:
+        image = image.convert("RGB" if image.mode in {"P", "CMYK", "RGBA", "LA", "YCbCr"} else "L")
+    return _Scan(dpi=image.width / (page_width / 72), image=image)
+
+
+def skew_angle(grey: Image.Image) -> float:
+    """The angle, in degrees counter-clockwise (as PIL's `rotate` takes it), that makes
+    the lines of a page level: the one whose horizontal projection of the ink has the
+    sharpest rows (largest sum of squared differences between neighbouring rows), to
+    0.05°. A page of 300 dpi is measured at a quarter of its resolution (a `_Scan`'s
+    preview is already that small). 0 for a page without ink."""
+    import numpy as np
+
+    small = grey.reduce(4) if min(grey.size) >= 1200 else grey
+    pixels = np.asarray(small.convert("L"), dtype=np.uint8)
+    low, high = np.percentile(pixels, [1, 99])
+    if high - low < 40:
+        return 0.0
+    rows, columns = np.nonzero(pixels < (low + high) / 2)
+    if len(rows) < 200:
+        return 0.0
+    rows, columns = rows.astype(np.float64), columns.astype(np.float64)
+    offset = columns.max() * np.tan(np.radians(SKEW_SEARCH)) + 1
+
+    def sharpness(degrees: float) -> float:
+        projected = (rows - columns * np.tan(np.radians(degrees)) + offset).astype(np.int64)
+        counts = np.bincount(projected).astype(np.float64)
+        return float(np.sum(np.diff(counts) ** 2))
+
+    coarse = max(np.arange(-SKEW_SEARCH, SKEW_SEARCH + 0.01, 0.25), key=sharpness)
+    fine = max(np.arange(coarse - 0.25, coarse + 0.26, 0.05), key=sharpness)
+    return round(float(fine), 2)
+
+
+def clean(image: Image.Image) -> Image.Image:
+    """The page with its paper made white and its ink made black: the levels stretched so
+    that the lightest 40 % of pixels (the paper) become white and the darkest 0.5 %
+    (the ink) black, the ink's level pushed down far enough that the stretch is at most
+    double. What it takes away is the scanner's grey cast, the paper's yellowing and the
+    faint noise over the paper; what it keeps is every mark darker than the paper (a
+    filter that erases specks erases diacritics and dots with them). A page darker than
+    mid-grey (a photograph, a negative) is left as it is."""
+    histogram = (image if image.mode == "L" else image.convert("L")).histogram()
+    total = sum(histogram)
+    seen, low, paper = 0, None, None
+    for value, count in enumerate(histogram):
+        seen += count
+        if low is None and seen >= 0.005 * total:
+            low = value
+        if seen >= 0.6 * total:
+            paper = value
+            break
+    if low is None or paper is None or paper < 128:
+        return image
+    low = min(low, paper - 128)
+    table = [
+        0 if value <= low else 255 if value >= paper else round(255 * (value - low) / (paper - low))
+        for value in range(256)
+    ]
+    return image.point(table * len(image.getbands()))
+
+
+def _read_scan(scan: _Scan, page_pdf: Path, out_pdf: Path, *, language: str, timeout: float) -> PageResult:
+    """Deskew, clean, read; if the page reads badly, ask which way up it is, turn it and
+    read it again, keeping the better reading."""
+    with tempfile.TemporaryDirectory(prefix=".ocr-", dir=out_pdf.parent) as work:
+        folder = Path(work)
+        reading = _read_turned(scan, 0, folder / "upright", language=language, timeout=timeout)
+        if reading is None:
+            # Tesseract gave up: the page stays in the document, without text, to be tried again.
+            shutil.copyfile(page_pdf, out_pdf)
+            return PageResult(text="", confidence=None, rotated=0, skipped=True)
+        rotated = 0
+        if reading.confidence is None or reading.confidence < CONFIDENCE_UPRIGHT:
+            turn = _orientation(scan.image(), folder, timeout=timeout)
+            if turn:
+                turned = _read_turned(scan, turn, folder / "turned", language=language, timeout=timeout)
+                if turned is not None and (turned.confidence or 0) > (reading.confidence or 0):
+                    reading, rotated = turned, turn
+        os.replace(reading.pdf, out_pdf)
+        return PageResult(text=reading.text, confidence=reading.confidence, rotated=rotated, skipped=False)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    pdf: Path
+    text: str
+    confidence: float | None
+
+
+def _read_turned(scan: _Scan, turn: int, base: Path, *, language: str, timeout: float) -> _Reading | None:
+    """One Tesseract run on the page turned by `turn` degrees counter-clockwise,
+    deskewed and cleaned: its PDF (the image with the text under it), text and word
+    confidences. None if Tesseract timed out. A level upright JPEG is read, and kept, as
+    it is: its pixels are decoded only for the preview."""
+    image: Image.Image | None = None
+    if turn:
+        image = scan.image().rotate(turn, expand=True)
+        preview = (image if image.mode == "L" else image.convert("L")).reduce(4)
+    else:
+        preview = scan.preview()
+    angle = skew_angle(preview)
+    level = abs(angle) < SKEW_IGNORED
+    dpi = round(scan.dpi)
+    if level and image is None and scan.jpeg is not None:
+        # Nothing to redraw: the scanner's own JPEG, byte for byte.
+        picture = base.with_suffix(".jpg")
+        picture.write_bytes(scan.jpeg)
+    else:
+        image = image or scan.image()
+        if not level and image.mode == "1":
+            turned = image.convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+            image = turned.point([0] * 128 + [255] * 128, mode="1")
+        elif not level:
+            white = 255 if image.mode == "L" else (255, 255, 255)
+            image = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=white)
+        if image.mode == "1":
+            # A black-and-white scan stays one: CCITT G4, which Tesseract puts in the PDF as it is.
+            picture = base.with_suffix(".tif")
+            image.save(picture, compression="group4", dpi=(dpi, dpi))
+        else:
+            picture = base.with_suffix(".jpg")
+            clean(image).save(picture, quality=JPEG_QUALITY, dpi=(dpi, dpi))
+    command = ["tesseract", str(picture), str(base), "--dpi", str(dpi), "-l", language, "pdf", "txt", "tsv"]
+    try:
+        subprocess.run(
+            command,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            capture_output=True,
+            timeout=timeout,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    text = unicodedata.normalize("NFC", base.with_suffix(".txt").read_text(encoding="utf-8"))
+    text = "\n".join(line.rstrip() for line in text.strip("\f\n ").splitlines())
+    confidence = tsv_confidence(base.with_suffix(".tsv").read_text(encoding="utf-8"))
+    return _Reading(pdf=base.with_suffix(".pdf"), text=text, confidence=confidence)
+
+
+_TSV_WORD_LEVEL = "5"
+
+
+def tsv_confidence(tsv: str) -> float | None:
+    """The mean of the word confidences (0–100) of a Tesseract TSV page; None when it
+    has no words. Rows of level 5 are words; a confidence of -1 marks a row that is not
+    one (a block or a line)."""
+    values = []
+    for line in tsv.splitlines()[1:]:
+        fields = line.split("\t")
+        if len(fields) == 12 and fields[0] == _TSV_WORD_LEVEL and fields[11].strip():
+            confidence = float(fields[10])
+            if confidence >= 0:
+                values.append(confidence)
+    return round(sum(values) / len(values), 2) if values else None
+
+
+_ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
+_ORIENTATION_CONFIDENCE = re.compile(r"^Orientation confidence:\s*([\d.]+)", re.MULTILINE)
+
+
+def _orientation(image: Image.Image, work: Path, *, timeout: float) -> int:
+    """The quarter turn, in degrees counter-clockwise, that puts the page upright
+    according to Tesseract's orientation detection; 0 when it is upright, cannot tell
+    (a page with too little text), or is not sure enough."""
+    picture = work / "orientation.png"
+    (image if image.mode == "1" else image.convert("L")).save(picture)
+    try:
+        done = subprocess.run(
+            ["tesseract", str(picture), "-", "--psm", "0", "-l", "osd"],
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return 0
+    rotate, confidence = _ROTATE.search(done.stdout), _ORIENTATION_CONFIDENCE.search(done.stdout)
+    if done.returncode != 0 or rotate is None or confidence is None:
+        return 0
+    if float(confidence.group(1)) < ORIENTATION_THRESHOLD:
+        return 0
+    # Tesseract's "Rotate" is the clockwise turn that corrects the page.
+    return (360 - int(rotate.group(1))) % 360
+
+
+# --- Reading any other page with OCRmyPDF ------------------------------------------------
+
+
+def _ocrmypdf_page(page_pdf: Path, out_pdf: Path, *, language: str, timeout: float, name: str) -> PageResult:
+    """OCRmyPDF on a page that is not a plain scan: the page's own content kept, an
+    existing text layer kept untouched (`--skip-text`: a born-digital page is not read),
+    and for the rest the page deskewed, cleaned for Tesseract, turned upright, with
+    Tesseract's text grafted on.
 
     Settings, and why: `-l vie` alone (vie+eng loses the marks of whole words:
-    MEASURED.md); `--deskew`, and `--clean` for what Tesseract reads while the page shown
-    keeps its own pixels (unpaper's noise filter can erase dots and marks a reader needs);
-    one job and OMP_THREAD_LIMIT=1 (a page is one task, one core: Tesseract's threads
-    made it 6× slower under load); `--skip-text`, so a page that already has text (a
-    born-digital PDF) keeps its text, untouched by OCR; lossless optimization; PDF/A-2b
-    by pikepdf without Ghostscript when the page allows it, by Ghostscript otherwise, and
-    a plain PDF when neither can (the merge says whether the document is PDF/A);
-    `timeout` seconds for each Tesseract run (orientation, skew, text).
-
-    The text is Tesseract's own (OCRmyPDF's sidecar), or for a page that had text, the
-    page's text layer. The confidence comes from the hOCR of the same Tesseract run (a
-    small OCRmyPDF plugin keeps it): the page is read once. Raises `ScanRefused` for a
-    page that cannot be read (damaged, protected, too large), its message naming `name`
-    (by default the page file's name); anything else is a failure of the machine, to be
-    retried."""
+    MEASURED.md); `--clean` for what Tesseract reads while the page shown keeps its own
+    pixels; one job and OMP_THREAD_LIMIT=1 (a page is one task, one core: Tesseract's
+    threads made it 6× slower under load); lossless optimization; `timeout` seconds for
+    each Tesseract run. The text is OCRmyPDF's sidecar, or for a page that had text, the
+    page's text layer; the confidence comes from the hOCR of the same Tesseract run (a
+    small OCRmyPDF plugin keeps it)."""
     import ocrmypdf
     from ocrmypdf.exceptions import (
         DpiError,
@@ -915,16 +1242,6 @@ def ocr_page(
         UnsupportedImageFormatError,
     )
 
-    name = name or page_pdf.name
-    try:
-        with pikepdf.open(page_pdf) as page:
-            pages = len(page.pages)
-    except pikepdf.PdfError:
-        raise _damaged_pdf(name) from None
-    if pages != 1:
-        # One hOCR and one turn are kept per run: they describe a single page.
-        raise ValueError(f"{page_pdf} has {pages} pages: split_pages it first")
-    out_pdf.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".ocr-", dir=out_pdf.parent) as work:
         hocr, turn = Path(work, _KEPT_HOCR), Path(work, _KEPT_TURN)
         sidecar, result = Path(work, "page.txt"), Path(work, "page.pdf")
@@ -939,9 +1256,9 @@ def ocr_page(
                     mode="skip",
                     deskew=True,
                     clean=True,
-                    clean_final=CLEAN_SHOWN_PAGE,
+                    clean_final=False,
                     rotate_pages=True,
-                    output_type="auto",
+                    output_type="pdf",
                     optimize=OCR_OPTIMIZE,
                     jobs=1,
                     use_threads=True,
@@ -959,15 +1276,7 @@ def ocr_page(
             logger.info("OCRmyPDF refused %s", page_pdf, exc_info=True)
             raise _damaged_pdf(name) from None
         except Image.DecompressionBombError:
-            raise _refuse(
-                Refusal.TOO_LARGE_IMAGE,
-                name,
-                _(
-                    "“%(name)s” holds an image of more than %(limit)s million pixels: scan it at a "
-                    "lower resolution (300 dpi is enough)."
-                ),
-                limit=MAX_PIXELS // 1_000_000,
-            ) from None
+            raise _too_large_image(name) from None
         if code != ExitCode.ok or not result.exists():
             raise RuntimeError(f"OCRmyPDF exited with {code!r} on {page_pdf}")
         # OCRmyPDF turns the page either with /Rotate or, when it redraws the page

@@ -54,7 +54,7 @@ AUDIT_LABELS = {
 AUDIT_TARGET_PAGES = {"scans.scanbatch": "batch_detail"}
 
 # How long a worker may hold a page before another takes it over (it was killed):
-# well above OCRmyPDF's own timeout for one page.
+# well above the OCR's own timeout for one page.
 LEASE = dt.timedelta(seconds=settings.VANPHONG_SCAN_LEASE_SECONDS)
 # A page that failed this many times is left for the archivist, not retried.
 MAX_ATTEMPTS = 3
