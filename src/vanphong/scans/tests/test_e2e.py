@@ -90,6 +90,12 @@ def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser
     expect(hit.locator("mark")).to_have_text("số hóa tài liệu lưu trữ", ignore_case=True)
     assert "#page=1" in (hit.locator("a").get_attribute("href") or "")
     page.screenshot(path=str(SHOTS / "scans-3-search.png"), full_page=True)
+    # The same words searched in the incoming register find the page there too.
+    page.goto(f"{live_server.url}/registry/incoming/?q=so+hoa+tai+lieu+luu+tru")
+    hit = page.locator("#scan-hits li").first
+    expect(hit.locator("mark")).to_have_text("số hóa tài liệu lưu trữ", ignore_case=True)
+    assert "#page=1" in (hit.locator("a").get_attribute("href") or "")
+    page.screenshot(path=str(SHOTS / "scans-4-register-search.png"), full_page=True)
 
     # The catalogue, exported.
     page.goto(f"{live_server.url}/archive/fonds/{fonds.pk}/")

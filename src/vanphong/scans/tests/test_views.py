@@ -10,6 +10,7 @@ from django.urls import reverse
 from vanphong.archive import services as archive_services
 from vanphong.archive.models import DossierItem
 from vanphong.core.tests.conftest import clerk, outsider, tree  # noqa: F401
+from vanphong.registry import search
 from vanphong.scans.models import FileState, PageState, ScanBatch, ScanFile, ScanPage
 from vanphong.scans.tests.test_services import archivist  # noqa: F401
 
@@ -91,3 +92,41 @@ def test_a_read_scan_is_filed_into_an_open_dossier(
     assert response["Location"] == reverse("dossier_detail", args=[dossier.pk])
     item = DossierItem.objects.get()
     assert (item.scan_id, item.sheets, item.title) == (record.pk, 3, "Biên bản họp chi bộ")
+
+
+def test_a_word_searched_in_the_registers_is_found_inside_the_scans_too(
+    client, archivist, tree, outsider, django_capture_on_commit_callbacks
+):
+    client.force_login(archivist)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("batch_list"),
+            {"organization": tree.city.pk, "scans": [SimpleUploadedFile("hop-12.pdf", b"x")]},
+        )
+    record = ScanFile.objects.get()
+    ScanFile.objects.filter(pk=record.pk).update(state=FileState.DONE, page_count=2, title="Hộp 12")
+    text = "Đồng chí Bí thư quán triệt nghị quyết về công tác lưu trữ của Đảng bộ thành phố."
+    ScanPage.objects.create(file=record, organization=tree.city, number=1, state=PageState.DONE, text="Bìa")
+    ScanPage.objects.create(
+        file=record,
+        organization=tree.city,
+        number=2,
+        state=PageState.DONE,
+        text=text,
+        search_terms=search.terms(text),
+    )
+    for name in ("incoming_list", "outgoing_list"):
+        page = client.get(reverse(name), {"q": "dang bo thanh pho"}).content.decode()
+        assert 'id="scan-hits"' in page, name
+        # The page found, its words as read, and the PDF opened at that page.
+        assert f"{reverse('scan_file_pdf', args=[record.pk])}#page=2" in page
+        assert "<mark>Đảng bộ thành phố</mark>" in page
+        assert f"{reverse('scan_file_pdf', args=[record.pk])}#page=1" not in page
+    # htmx asks for the results alone: the scans' pages come with them.
+    part = client.get(reverse("incoming_list"), {"q": "Dang bo"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="scan-hits"' in part and "<html" not in part
+    assert 'id="scan-hits"' not in client.get(reverse("incoming_list"), {"q": "hội nghị"}).content.decode()
+    assert 'id="scan-hits"' not in client.get(reverse("incoming_list")).content.decode()
+    # Somebody who may not see the archive's scans finds nothing of them.
+    client.force_login(outsider)
+    assert 'id="scan-hits"' not in client.get(reverse("incoming_list"), {"q": "dang bo"}).content.decode()
