@@ -637,7 +637,10 @@ def test_ocr_reads_a_skewed_noisy_page_within_3_percent(upright):
     assert samples.cer(samples.page_text(), pipeline.page_texts(out)[0]) <= MAX_CER
     with pikepdf.open(out) as pdf:
         width, height = (float(value) for value in pdf.pages[0].mediabox[2:])
-    assert (round(width), round(height)) == (595, 842)  # A4 in points, from 300 dpi
+        # Read at 200 dpi, shown as scanned: the image keeps its 300 dpi.
+        (image,) = pdf.pages[0].images.values()
+        assert (image.Width, image.Height) == samples.A4_PIXELS
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
 
 
 @pytest.mark.slow
@@ -765,7 +768,7 @@ def test_a_black_and_white_scan_stays_black_and_white(tmp_path):
     with pikepdf.open(tmp_path / "bilevel-ocr.pdf") as pdf:
         (embedded,) = pdf.pages[0].images.values()
         assert embedded.BitsPerComponent == 1
-        assert embedded.Filter == pikepdf.Name.CCITTFaxDecode
+        assert pikepdf.PdfImage(embedded).filters == ["/CCITTFaxDecode"]
 
 
 @pytest.mark.slow
