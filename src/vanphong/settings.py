@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "vanphong.exchange",
     "vanphong.archive",
     "vanphong.scans",
+    "vanphong.followup",
 ]
 
 MIDDLEWARE = [

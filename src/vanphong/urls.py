@@ -59,5 +59,6 @@ urlpatterns = [
     path("signatures/", include("vanphong.signatures.urls")),
     path("archive/", include("vanphong.archive.urls")),
     path("scans/", include("vanphong.scans.urls")),
+    path("followup/", include("vanphong.followup.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,6 +41,26 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return str(obj.full_name)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented way); cleans to a list, empty
+    when the field is optional and nothing was chosen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        cleaned = single(data, initial)
+        return [cleaned] if cleaned else []
+
+
 def _limit_organizations(field: forms.Field, organizations: Any) -> None:
     assert isinstance(field, OrganizationChoiceField)
     field.queryset = organizations

@@ -1,0 +1,197 @@
+"""Reads for the follow-up: who sees and reports on which task, and the leaders' board."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import pgettext
+
+from vanphong.core.models import Membership, Organization, Person, Role
+from vanphong.core.permissions import Action, can, may_anywhere, organizations_q, visible_to
+from vanphong.followup.models import Conclusion, FollowUpTask, FollowUpTaskQuerySet, TaskState
+
+OFFICE_HEADS = (Role.OFFICE_CHIEF, Role.OFFICE_DEPUTY_CHIEF)
+
+
+def navigation(person: Person) -> list[tuple[str, str, str]]:
+    if (
+        may_anywhere(person, Action.DRAFT)
+        or may_anywhere(person, Action.DIRECT)
+        or tasks_visible_to(person).exists()
+    ):
+        return [(pgettext("menu", "Follow-up"), reverse("followup_home"), "followup")]
+    return []
+
+
+def conclusions_visible_to(person: Person) -> QuerySet[Conclusion]:
+    return visible_to(person, Conclusion.objects.all(), secrecy_field="secrecy").select_related(
+        "organization"
+    )
+
+
+def tasks_visible_to(person: Person) -> FollowUpTaskQuerySet:
+    """The tasks of the committees `person` may see, and those their units lead or
+    co-operate on (a unit's head sees its tasks without seeing the committee's)."""
+    if not person.is_authenticated or not person.is_active:
+        return FollowUpTask.objects.none()
+    mine = (
+        Q(organization__in=Organization.objects.filter(organizations_q(person)))
+        | Q(lead_unit__in=Organization.objects.filter(organizations_q(person)))
+        | Q(co_units__in=Organization.objects.filter(organizations_q(person)))
+        | Q(leader=person)
+    )
+    ids = FollowUpTask.objects.filter(mine, conclusion__secrecy__lte=person.clearance).values("pk")
+    return FollowUpTask.objects.filter(pk__in=ids).select_related("conclusion", "lead_unit", "leader")
+
+
+def entry_committees(person: Person) -> QuerySet[Organization]:
+    """The committees whose office `person` works in: where they enter conclusions."""
+    return visible_to(
+        person, Organization.objects.filter(kind__is_office=False), action=Action.DRAFT
+    ).order_by("path")
+
+
+def unit_heads(unit: Organization) -> list[Person]:
+    """Who is told of a unit's task: its role holders other than plain members, or
+    everyone in it when it has none."""
+    current = Membership.objects.current().filter(organization=unit, person__is_active=True)
+    heads = current.exclude(role=Role.MEMBER)
+    chosen = heads if heads.exists() else current
+    return [membership.person for membership in chosen.select_related("person").order_by("person__sort_key")]
+
+
+def office_of(committee: Organization) -> list[Person]:
+    """The Chief and Deputy Chiefs of the committee's office."""
+    offices = Q(organization=committee) | Q(
+        organization__path__startswith=committee.path,
+        organization__depth=committee.depth + 1,
+        organization__kind__is_office=True,
+    )
+    memberships = Membership.objects.current().filter(offices, role__in=OFFICE_HEADS, person__is_active=True)
+    return [
+        membership.person for membership in memberships.select_related("person").order_by("person__sort_key")
+    ]
+
+
+def _holds_role_in(person: Person, unit: Organization) -> bool:
+    """A role other than plain member in the unit itself or in its office (not in the
+    organizations under it: those answer for their own tasks)."""
+    its_office = Q(
+        organization__path__startswith=unit.path,
+        organization__depth=unit.depth + 1,
+        organization__kind__is_office=True,
+    )
+    return (
+        Membership.objects.current()
+        .filter(Q(organization=unit) | its_office, person=person)
+        .exclude(role=Role.MEMBER)
+        .exists()
+    )
+
+
+def reporting_unit(person: Person, task: FollowUpTask) -> Organization | None:
+    """The unit in whose name `person` reports on `task`: the lead unit or a
+    co-operating one they hold a role in; the committee for the leader in charge or
+    the office; None when they may not report."""
+    if _holds_role_in(person, task.lead_unit):
+        return task.lead_unit
+    for unit in task.co_units.all():
+        if _holds_role_in(person, unit):
+            return unit
+    if person.pk == task.leader_id or can(person, Action.DRAFT, task.organization):
+        return task.organization
+    return None
+
+
+def may_close(person: Person, task: FollowUpTask) -> bool:
+    return (
+        _holds_role_in(person, task.lead_unit)
+        or person.pk == task.leader_id
+        or can(person, Action.DRAFT, task.organization)
+    )
+
+
+@dataclass
+class BoardRow:
+    """One unit's or leader's tasks, counted by state."""
+
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def open(self) -> int:
+        return self.counts.get(TaskState.NOT_STARTED, 0) + self.counts.get(TaskState.IN_PROGRESS, 0)
+
+    @property
+    def overdue(self) -> int:
+        return self.counts.get(TaskState.OVERDUE, 0)
+
+    @property
+    def done_on_time(self) -> int:
+        return self.counts.get(TaskState.DONE_ON_TIME, 0)
+
+    @property
+    def done_late(self) -> int:
+        return self.counts.get(TaskState.DONE_LATE, 0)
+
+    @property
+    def on_time_percent(self) -> int | None:
+        """Done on time out of the tasks whose deadline has come or that are done."""
+        due = self.done_on_time + self.done_late + self.overdue
+        return round(100 * self.done_on_time / due) if due else None
+
+    def percent(self, state: str) -> float:
+        return 100 * self.counts.get(state, 0) / self.total if self.total else 0.0
+
+
+@dataclass
+class Board:
+    committee: Organization
+    today: dt.date
+    total: BoardRow
+    by_unit: list[BoardRow]
+    by_leader: list[BoardRow]
+
+
+def board(committee: Organization, today: dt.date | None = None) -> Board:
+    """The committee's tasks counted by state, per lead unit and per leader: two
+    grouped queries, whatever the number of tasks."""
+    today = today or timezone.localdate()
+    tasks = FollowUpTask.objects.filter(organization=committee).with_state(today)
+    total = BoardRow(label="")
+    units: dict[int, BoardRow] = {}
+    unit_names = defaultdict(str)
+    for row in tasks.values("lead_unit", "lead_unit__name", "state").annotate(n=Count("pk")).order_by():  # type: ignore[misc]
+        unit_names[row["lead_unit"]] = row["lead_unit__name"]
+        units.setdefault(row["lead_unit"], BoardRow(label=row["lead_unit__name"])).counts[row["state"]] = row[
+            "n"
+        ]
+        total.counts[row["state"]] = total.counts.get(row["state"], 0) + row["n"]
+    leaders: dict[int, BoardRow] = {}
+    for row in tasks.values("leader", "leader__full_name", "state").annotate(n=Count("pk")).order_by():  # type: ignore[misc]
+        leaders.setdefault(row["leader"], BoardRow(label=row["leader__full_name"])).counts[row["state"]] = (
+            row["n"]
+        )
+    by_overdue = lambda row: (-row.overdue, -row.open, row.label)  # noqa: E731
+    return Board(
+        committee=committee,
+        today=today,
+        total=total,
+        by_unit=sorted(units.values(), key=by_overdue),
+        by_leader=sorted(leaders.values(), key=by_overdue),
+    )
+
+
+def board_committees(person: Person) -> QuerySet[Organization]:
+    """The committees whose board `person` may open: their leaders and their office."""
+    leading = organizations_q(person, Action.DIRECT) | organizations_q(person, Action.DRAFT)
+    return Organization.objects.filter(leading, kind__is_office=False).order_by("path")

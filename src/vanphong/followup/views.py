@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vanphong.core import selectors as core_selectors
+from vanphong.core.models import Membership, Person, Role
+from vanphong.core.permissions import Action, can
+from vanphong.core.web import person_of, submit
+from vanphong.followup import selectors, services
+from vanphong.followup.forms import ConclusionForm, ReportForm, TaskFilterForm, TaskForm
+from vanphong.followup.models import Conclusion, ConclusionKind
+from vanphong.registry.selectors import outgoing_visible_to
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The tasks the person sees, latest deadlines last, filtered by state."""
+    person = person_of(request)
+    form = TaskFilterForm(request.GET or None)
+    tasks = selectors.tasks_visible_to(person).with_state().order_by("deadline", "pk")
+    if form.is_valid() and form.cleaned_data["state"]:
+        tasks = tasks.filter(state=form.cleaned_data["state"])  # type: ignore[misc]
+    return render(
+        request,
+        "followup/home.html",
+        {
+            "form": form,
+            "tasks": tasks[:200],
+            "conclusions": selectors.conclusions_visible_to(person)[:20],
+            "may_enter": selectors.entry_committees(person).exists(),
+            "may_board": selectors.board_committees(person).exists(),
+        },
+    )
+
+
+@login_required
+def conclusion_create(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    committees = selectors.entry_committees(person)
+    if not committees.exists():
+        raise PermissionDenied
+    outgoing = (
+        outgoing_visible_to(person)
+        .filter(
+            document_type__abbreviation__in=ConclusionKind.values,
+            cancelled_at__isnull=True,
+            conclusion__isnull=True,
+        )
+        .order_by("-issued_on", "-pk")
+    )
+    form = ConclusionForm(request.POST or None, committees=committees, outgoing=outgoing[:300])
+    done = submit(
+        request,
+        form,
+        lambda data: services.conclusion_create(
+            actor=person,
+            organization=data["organization"],
+            kind=data["kind"],
+            symbol=data["symbol"],
+            issued_on=data["issued_on"],
+            title=data["title"],
+            outgoing=data["outgoing"],
+        ),
+        success=_("Conclusion entered: now add its tasks."),
+        then=lambda conclusion: redirect("conclusion_detail", conclusion.pk),
+    )
+    return done or render(request, "followup/conclusion_form.html", {"form": form})
+
+
+def _leaders(conclusion: Conclusion):  # type: ignore[no-untyped-def]
+    leading = (
+        Membership.objects.current().filter(organization=conclusion.organization).exclude(role=Role.MEMBER)
+    )
+    return Person.objects.filter(pk__in=leading.values("person"), is_active=True).order_by("sort_key")
+
+
+@login_required
+def conclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_of(request)
+    conclusion = get_object_or_404(selectors.conclusions_visible_to(person), pk=pk)
+    may_add = can(person, Action.DRAFT, conclusion.organization)
+    form = None
+    if may_add:
+        form = TaskForm(
+            request.POST or None,
+            units=core_selectors.subtree(conclusion.organization).select_related("kind").order_by("path"),
+            leaders=_leaders(conclusion),
+        )
+        done = submit(
+            request,
+            form,
+            lambda data: services.task_add(
+                actor=person,
+                conclusion=conclusion,
+                content=data["content"],
+                lead_unit=data["lead_unit"],
+                co_units=data["co_units"],
+                leader=data["leader"],
+                deadline=data["deadline"],
+            ),
+            success=_("Task assigned; the unit and the leader were told."),
+            then=lambda task: redirect("conclusion_detail", conclusion.pk),
+        )
+        if done:
+            return done
+    elif request.method == "POST":
+        raise PermissionDenied
+    tasks = conclusion.tasks.with_state().select_related("lead_unit", "leader").prefetch_related("co_units")
+    return render(
+        request, "followup/conclusion_detail.html", {"conclusion": conclusion, "tasks": tasks, "form": form}
+    )
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_of(request)
+    task = get_object_or_404(selectors.tasks_visible_to(person).with_state(), pk=pk)
+    unit = selectors.reporting_unit(person, task)
+    may_close = unit is not None and selectors.may_close(person, task)
+    form = (
+        ReportForm(request.POST or None, request.FILES or None) if unit and task.progress != "done" else None
+    )
+    if form is not None:
+        if not may_close:
+            del form.fields["done"]
+        done = submit(
+            request,
+            form,
+            lambda data: services.task_report(
+                actor=person,
+                task=task,
+                note=data["note"],
+                done=data.get("done", False),
+                files=[(upload.name, upload) for upload in data["attachments"]],
+            ),
+            success=_("Report recorded."),
+            then=lambda report: redirect("task_detail", task.pk),
+        )
+        if done:
+            return done
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "followup/task_detail.html",
+        {
+            "task": task,
+            "reports": task.reports.select_related("author", "unit").prefetch_related("files"),
+            "form": form,
+            "unit": unit,
+            "may_close": may_close,
+            "events": core_selectors.record_history(task, person),
+        },
+    )
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    committees = selectors.board_committees(person)
+    committee = committees.filter(pk=request.GET.get("committee") or 0).first() or committees.first()
+    if committee is None:
+        raise PermissionDenied
+    return render(
+        request,
+        "followup/board.html",
+        {"board": selectors.board(committee, timezone.localdate()), "committees": committees},
+    )
