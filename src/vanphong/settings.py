@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "vanphong.archive",
     "vanphong.scans",
     "vanphong.followup",
+    "vanphong.schedule",
+    "vanphong.programs",
 ]
 
 MIDDLEWARE = [

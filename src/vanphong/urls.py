@@ -60,5 +60,7 @@ urlpatterns = [
     path("archive/", include("vanphong.archive.urls")),
     path("scans/", include("vanphong.scans.urls")),
     path("followup/", include("vanphong.followup.urls")),
+    path("schedule/", include("vanphong.schedule.urls")),
+    path("programs/", include("vanphong.programs.urls")),
     path("admin/", admin.site.urls),
 ]

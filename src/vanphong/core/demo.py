@@ -1361,6 +1361,9 @@ COUNT_LABELS = {
     "signing_credentials": "Chứng thư số DEMO của người ký",
     "drafts": "Dự thảo văn bản",
     "dossiers": "Hồ sơ lưu trữ",
+    "conclusions": "Kết luận đang theo dõi thực hiện",
+    "work_programs": "Chương trình công tác",
+    "schedule_events": "Sự kiện lịch công tác tuần",
     "audit_events": "Sự kiện nhật ký",
 }
 
