@@ -258,6 +258,24 @@ def leaders_of(organization: Organization) -> list[Membership]:
     return sorted(holders, key=lambda m: (ROLE_RANK[Role(m.role)], m.person.sort_key))
 
 
+def committee_leaders(committee: Organization) -> QuerySet[Person]:
+    """The committee's current leaders (LEADER_ROLES: the Secretary, the Deputies, the
+    Standing Committee and committee members): who presides over its events and who
+    is in charge of a program's item or a conclusion's task."""
+    holding = Membership.objects.current().filter(organization=committee, role__in=LEADER_ROLES)
+    return Person.objects.filter(pk__in=holding.values("person")).order_by("sort_key", "pk")
+
+
+def unit_problem(committee: Organization, unit: Organization) -> str | None:
+    """Why `unit` may not be given work of `committee` (None when it may): it must be a
+    unit of the committee's tree, and still open."""
+    if not unit.path.startswith(committee.path):
+        return _("%(name)s is not a unit of this committee.") % {"name": unit.name}
+    if not unit.is_open:
+        return _("%(name)s has been closed.") % {"name": unit.name}
+    return None
+
+
 def roll_of(organization: Organization) -> QuerySet[Membership]:
     """The unit's own roll of Party members today, in Vietnamese name order."""
     return (

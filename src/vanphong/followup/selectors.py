@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -169,9 +168,7 @@ def board(committee: Organization, today: dt.date | None = None) -> Board:
     tasks = FollowUpTask.objects.filter(organization=committee).with_state(today)
     total = BoardRow(label="")
     units: dict[int, BoardRow] = {}
-    unit_names = defaultdict(str)
     for row in tasks.values("lead_unit", "lead_unit__name", "state").annotate(n=Count("pk")).order_by():  # type: ignore[misc]
-        unit_names[row["lead_unit"]] = row["lead_unit__name"]
         units.setdefault(row["lead_unit"], BoardRow(label=row["lead_unit__name"])).counts[row["state"]] = row[
             "n"
         ]

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vanphong.core import audit
-from vanphong.core.models import Membership, Organization, Person, Role, Secrecy
+from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.core.permissions import Action, can
+from vanphong.core.selectors import committee_leaders, unit_problem
 from vanphong.followup import selectors
 from vanphong.followup.models import (
     Conclusion,
@@ -118,14 +119,6 @@ def conclusion_create(
     return conclusion
 
 
-def _unit_problem(committee: Organization, unit: Organization) -> str | None:
-    if not unit.path.startswith(committee.path):
-        return _("%(name)s is not a unit of this committee.") % {"name": unit.name}
-    if not unit.is_open:
-        return _("%(name)s has been closed.") % {"name": unit.name}
-    return None
-
-
 @transaction.atomic
 def task_add(
     *,
@@ -143,11 +136,11 @@ def task_add(
     errors: dict[str, list[str]] = {}
     if not content.strip():
         errors.setdefault("content", []).append(_("Say what must be done."))
-    problem = _unit_problem(committee, lead_unit)
+    problem = unit_problem(committee, lead_unit)
     if problem:
         errors.setdefault("lead_unit", []).append(problem)
     for unit in co_units:
-        problem = _unit_problem(committee, unit)
+        problem = unit_problem(committee, unit)
         if problem:
             errors.setdefault("co_units", []).append(problem)
     if deadline < conclusion.issued_on:
@@ -155,13 +148,7 @@ def task_add(
             _("The deadline is before the conclusion's date (%(date)s).")
             % {"date": conclusion.issued_on.strftime("%d/%m/%Y")}
         )
-    holds_role = (
-        Membership.objects.current()
-        .filter(person=leader, organization=committee)
-        .exclude(role=Role.MEMBER)
-        .exists()
-    )
-    if not holds_role or not leader.is_active:
+    if not leader.is_active or not committee_leaders(committee).filter(pk=leader.pk).exists():
         errors.setdefault("leader", []).append(
             _("%(name)s is not a leader of this committee.") % {"name": leader.full_name}
         )

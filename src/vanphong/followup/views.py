@@ -8,12 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanphong.core import selectors as core_selectors
-from vanphong.core.models import Membership, Person, Role
 from vanphong.core.permissions import Action, can
 from vanphong.core.web import person_of, submit
 from vanphong.followup import selectors, services
 from vanphong.followup.forms import ConclusionForm, ReportForm, TaskFilterForm, TaskForm
-from vanphong.followup.models import Conclusion, ConclusionKind
+from vanphong.followup.models import ConclusionKind
 from vanphong.registry.selectors import outgoing_visible_to
 
 
@@ -72,13 +71,6 @@ def conclusion_create(request: HttpRequest) -> HttpResponse:
     return done or render(request, "followup/conclusion_form.html", {"form": form})
 
 
-def _leaders(conclusion: Conclusion):  # type: ignore[no-untyped-def]
-    leading = (
-        Membership.objects.current().filter(organization=conclusion.organization).exclude(role=Role.MEMBER)
-    )
-    return Person.objects.filter(pk__in=leading.values("person"), is_active=True).order_by("sort_key")
-
-
 @login_required
 def conclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_of(request)
@@ -89,7 +81,7 @@ def conclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = TaskForm(
             request.POST or None,
             units=core_selectors.subtree(conclusion.organization).select_related("kind").order_by("path"),
-            leaders=_leaders(conclusion),
+            leaders=core_selectors.committee_leaders(conclusion.organization).filter(is_active=True),
         )
         done = submit(
             request,

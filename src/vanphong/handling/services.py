@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from vanphong.core import audit
 from vanphong.core.models import Membership, Organization, Person, Role, Secrecy
 from vanphong.core.permissions import Action, can
+from vanphong.core.selectors import unit_problem
 from vanphong.handling import selectors
 from vanphong.handling.models import Notification, SlipProgress, SlipState, TransferSlip
 from vanphong.registry import services as registry_services
@@ -203,16 +204,6 @@ def slip_send(
     return slip
 
 
-def _unit_problem(slip: TransferSlip, unit: Organization) -> str | None:
-    """Why `unit` may not handle the slip (None when it may): it must be a unit of
-    the slip's committee (its subtree) and still open."""
-    if not unit.path.startswith(slip.organization.path):
-        return _("%(name)s is not a unit of this committee.") % {"name": unit.name}
-    if not unit.is_open:
-        return _("%(name)s has been closed.") % {"name": unit.name}
-    return None
-
-
 def _handler_problem(slip: TransferSlip, person: Person) -> str | None:
     """Why `person` may not handle the slip (None when they may): an active account
     holding a role today in an open unit of the committee's subtree (a unit closed
@@ -254,9 +245,9 @@ def _check_direction(
         errors["instruction"] = [_("Write the instruction (ý kiến chỉ đạo).")]
     if lead_unit is None and lead_person is None:
         errors["lead_unit"] = [_("Choose the unit or the person who leads the handling.")]
-    if lead_unit is not None and (problem := _unit_problem(slip, lead_unit)):
+    if lead_unit is not None and (problem := unit_problem(slip.organization, lead_unit)):
         errors["lead_unit"] = [problem]
-    if unit_problems := [p for unit in co_units if (p := _unit_problem(slip, unit))]:
+    if unit_problems := [p for unit in co_units if (p := unit_problem(slip.organization, unit))]:
         errors["co_units"] = unit_problems
     elif lead_unit is not None and lead_unit in co_units:
         errors["co_units"] = [_("The lead unit is not also a co-handling unit.")]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.forms import DateField, OrganizationChoiceField, PersonChoiceField
 from vanphong.core.models import Organization, Person
+from vanphong.core.selectors import committee_leaders
 from vanphong.programs import labels, selectors
 from vanphong.programs.models import ItemState, OutputKind, Program, ProgramKind, planned_bounds
 from vanphong.registry.models import DocumentType
@@ -141,7 +142,7 @@ class ItemForm(forms.Form):
         bodies = selectors.lead_bodies(program.organization)
         _queryset(self, "lead", bodies)
         _queryset(self, "partners", bodies)
-        _queryset(self, "leader", selectors.leaders_of(program.organization))
+        _queryset(self, "leader", committee_leaders(program.organization))
         planned = self.fields["planned"]
         assert isinstance(planned, forms.ChoiceField)
         planned.choices = [("", _("The whole period")), *time_choices(program)]

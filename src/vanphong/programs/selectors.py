@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from vanphong.core.models import Membership, Organization, Person
+from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, may_anywhere, visible_to
 from vanphong.programs import labels
 from vanphong.programs.models import (
@@ -23,7 +23,6 @@ from vanphong.programs.models import (
     ProgramState,
     span_bounds,
 )
-from vanphong.programs.services import LEADER_ROLES
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:
@@ -99,17 +98,6 @@ def lead_bodies(committee: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(
         path__startswith=committee.path, depth__lte=committee.depth + 1, closed_on__isnull=True
     ).order_by("path")
-
-
-def leaders_of(committee: Organization) -> QuerySet[Person]:
-    """The leaders who may be in charge of an item: the committee's current members
-    (Secretary, deputies, Standing Committee, committee members)."""
-    people = (
-        Membership.objects.current()
-        .filter(organization=committee, role__in=LEADER_ROLES)
-        .values_list("person", flat=True)
-    )
-    return Person.objects.filter(pk__in=people).order_by("sort_key")
 
 
 def breakdown_targets(item: ProgramItem) -> list[Program]:

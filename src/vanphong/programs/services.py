@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vanphong.core import audit
-from vanphong.core.models import CongressTerm, Membership, Organization, Person, Role
+from vanphong.core.models import CongressTerm, Organization, Person
 from vanphong.core.permissions import Action, can
+from vanphong.core.selectors import committee_leaders
 from vanphong.programs import labels
 from vanphong.programs.models import (
     ItemState,
@@ -58,7 +59,6 @@ AUDIT_LABELS = {
 AUDIT_TARGET_PAGES = {"programs.program": "program_detail", "programs.programitem": "program_item_detail"}
 
 # The roles that may be named the leader in charge of an item.
-LEADER_ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.STANDING_MEMBER, Role.COMMITTEE_MEMBER)
 
 PROGRAM_FIELDS = ["kind", "year", "period", "term", "starts_on", "ends_on", "title", "place", "state"]
 ITEM_FIELDS = [
@@ -299,14 +299,6 @@ def _in_tree(organization: Organization, committee: Organization) -> bool:
     return organization.path.startswith(committee.path) and organization.is_open
 
 
-def _is_leader(person: Person, committee: Organization) -> bool:
-    return (
-        Membership.objects.current()
-        .filter(person=person, organization=committee, role__in=LEADER_ROLES)
-        .exists()
-    )
-
-
 def _clean_item(program: Program, values: dict[str, Any], partners: Sequence[Organization]) -> dict[str, Any]:
     """The item's fields cleaned against its program, or every refusal keyed to its field."""
     committee = program.organization
@@ -331,7 +323,7 @@ def _clean_item(program: Program, values: dict[str, Any], partners: Sequence[Org
             "committee": committee.name,
         }
     leader = values.get("leader")
-    if leader is not None and not _is_leader(leader, committee):
+    if leader is not None and not committee_leaders(committee).filter(pk=leader.pk).exists():
         errors["leader"] = _("%(name)s is not a leader of %(committee)s.") % {
             "name": leader.full_name,
             "committee": committee.name,

@@ -16,9 +16,9 @@ from django.utils.translation import pgettext
 
 from vanphong.core.models import Membership, Organization, Person, Role
 from vanphong.core.permissions import Action, can, grants_of, may_anywhere
+from vanphong.core.selectors import LEADER_ROLES
 from vanphong.schedule.models import Event, EventState, ScheduleWeek, monday_of
 
-LEADER_ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.STANDING_MEMBER, Role.COMMITTEE_MEMBER)
 # Who else a schedule names among those attending: the chiefs of the committee's office.
 OFFICE_LEADER_ROLES = (Role.OFFICE_CHIEF, Role.OFFICE_DEPUTY_CHIEF)
 
@@ -47,13 +47,6 @@ def home_committee(person: Person) -> Organization | None:
         return None
     keeping = [c for c in committees if can(person, Action.DRAFT, c)]
     return min(keeping or committees, key=lambda c: (c.depth, c.path))
-
-
-def leaders_of(committee: Organization) -> QuerySet[Person]:
-    """Who may preside: the committee's current Secretary, Deputies, Standing
-    Committee members and committee members."""
-    holding = Membership.objects.current().filter(organization=committee, role__in=LEADER_ROLES)
-    return Person.objects.filter(pk__in=holding.values("person")).order_by("sort_key", "pk")
 
 
 def attendable_people(committee: Organization) -> QuerySet[Person]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from vanphong.core import audit
 from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, can
+from vanphong.core.selectors import committee_leaders
 from vanphong.schedule import selectors
 from vanphong.schedule.models import Event, EventState, ScheduleWeek, monday_of
 
@@ -91,7 +92,7 @@ def _clean(committee: Organization, values: dict[str, Any], attendees: list[Pers
             "name": committee.name
         }
     presiding = values.get("presiding")
-    if presiding is not None and not selectors.leaders_of(committee).filter(pk=presiding.pk).exists():
+    if presiding is not None and not committee_leaders(committee).filter(pk=presiding.pk).exists():
         errors["presiding"] = _("%(name)s is not a leader of %(committee)s.") % {
             "name": presiding.full_name,
             "committee": committee.name,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from vanphong.core.models import Organization
 from vanphong.core.permissions import visible_to
+from vanphong.core.selectors import committee_leaders
 from vanphong.core.web import attach_errors, is_htmx, person_of
 from vanphong.schedule import exports, selectors, services
 from vanphong.schedule.forms import CancelForm, EventForm
@@ -123,7 +124,7 @@ def calendar_feed(request: HttpRequest, organization: int) -> HttpResponse:
 def _form(request: HttpRequest, committee: Organization, **kwargs: Any) -> EventForm:
     return EventForm(
         request.POST or None,
-        leaders=selectors.leaders_of(committee),
+        leaders=committee_leaders(committee),
         attendable=selectors.attendable_people(committee),
         units=selectors.units_of(committee),
         **kwargs,

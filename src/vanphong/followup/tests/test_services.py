@@ -115,11 +115,12 @@ def test_a_task_done_after_its_deadline_is_done_late(three, heads):
         ({"lead_unit": "other_province"}, "lead_unit"),  # outside the committee's tree
         ({"co_units": ["other_province"]}, "co_units"),
         ({"leader": "member"}, "leader"),  # not a leader of the committee
+        ({"leader": "clerk"}, "leader"),  # office staff are not its leaders either
         ({"content": "  "}, "content"),
     ],
 )
 def test_bad_tasks_are_refused_and_nothing_is_saved(
-    tree, conclusion, office_chief, secretary, member, change, field
+    tree, conclusion, office_chief, secretary, member, clerk, change, field
 ):
     values = {
         "lead_unit": tree.bloc,
@@ -127,7 +128,7 @@ def test_bad_tasks_are_refused_and_nothing_is_saved(
         "deadline": dt.date(2026, 12, 1),
         "content": "Việc",
     }
-    named = {"other_province": tree.other_province, "member": member}
+    named = {"other_province": tree.other_province, "member": member, "clerk": clerk}
     for key, value in change.items():
         values[key] = [named[v] for v in value] if isinstance(value, list) else named.get(value, value)
     with pytest.raises(ValidationError) as caught:
