@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path(os.environ.get("VANPHONG_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -33,3 +33,13 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str) -> Page:
+    """Sign `page` in through the login form as `username`; it ends on the home page."""
+    page.goto(base_url + "/account/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(base_url + "/")
+    return page

@@ -16,6 +16,7 @@ from vanphong.archive import services
 from vanphong.archive.models import DossierState
 from vanphong.core.models import Role
 from vanphong.core.tests.factories import make_person, make_tree
+from vanphong.e2e import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -45,11 +46,7 @@ def test_the_archivist_records_a_destruction_decision(live_server, browser):
 
     page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page.set_default_timeout(10_000)
-    page.goto(live_server.url + "/account/login/")
-    page.locator("#id_username").fill("luutru")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "luutru", PASSWORD)
     page.get_by_role("link", name="Lưu trữ").click()
     page.locator("#fonds a").first.click()
     page.get_by_role("link", name="Đến hạn xem xét (1)").click()

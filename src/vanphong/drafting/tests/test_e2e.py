@@ -21,6 +21,7 @@ from vanphong.core import services as core_services
 from vanphong.core.models import Role, Secrecy
 from vanphong.core.tests.factories import Tree, city_clerk, make_person, make_tree
 from vanphong.drafting.models import Draft, DraftState
+from vanphong.e2e import sign_in
 from vanphong.exchange.models import Delivery, DeliveryState
 from vanphong.registry.models import DocumentType, IncomingDocument, OutgoingDocument
 from vanphong.registry.tests.conftest import TERM_16_START, TERM_17_START
@@ -99,11 +100,7 @@ def _sign_in(browser, live_server, username: str, errors: list[str]) -> Page:
     page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page.set_default_timeout(10_000)
     page.on("pageerror", lambda error: errors.append(f"{username}: {error}"))
-    page.goto(live_server.url + "/account/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, username, PASSWORD)
     assert page.locator("html").get_attribute("lang") == "vi"
     return page
 

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from vanphong.core.models import Role
 from vanphong.core.tests.factories import make_person, make_tree
+from vanphong.e2e import sign_in
 from vanphong.followup import tasks
 from vanphong.followup.models import FollowUpTask
 from vanphong.handling.models import Notification
@@ -27,11 +28,7 @@ PASSWORD = "mat-khau-thu-nghiem"
 def _sign_in(browser, live_server, username):
     page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(10_000)
-    page.goto(live_server.url + "/account/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, username, PASSWORD)
     return page
 
 

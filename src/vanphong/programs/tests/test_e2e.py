@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from vanphong.core.models import Role
 from vanphong.core.tests.factories import make_person, make_tree
+from vanphong.e2e import sign_in
 from vanphong.programs import services
 from vanphong.programs.models import ItemState, ProgramItem
 
@@ -42,11 +43,7 @@ def test_the_office_adds_breaks_down_marks_done_and_prints(live_server, browser)
 
     page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page.set_default_timeout(10_000)
-    page.goto(live_server.url + "/account/login/")
-    page.locator("#id_username").fill("chuyenvien")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "chuyenvien", PASSWORD)
     page.locator("nav a[href='/programs/']").click()
     page.get_by_role("link", name=yearly.title).click()
 

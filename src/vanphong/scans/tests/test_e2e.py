@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from vanphong.archive import services as archive_services
 from vanphong.core.models import Role
 from vanphong.core.tests.factories import make_person, make_tree
+from vanphong.e2e import sign_in
 from vanphong.scans import services
 from vanphong.scans.models import ScanBatch
 from vanphong.scans.tests import samples
@@ -32,11 +33,7 @@ PASSWORD = "mat-khau-thu-nghiem"
 def _sign_in(browser, live_server, username: str) -> Page:
     page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/account/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, username, PASSWORD)
     return page
 
 

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from vanphong.core.models import Role
 from vanphong.core.tests.factories import make_person, make_tree
+from vanphong.e2e import sign_in
 from vanphong.schedule import services
 from vanphong.schedule.models import Event, ScheduleWeek, monday_of
 
@@ -49,11 +50,7 @@ def test_the_office_adds_an_event_confirms_a_double_booking_and_publishes(live_s
 
     page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page.set_default_timeout(10_000)
-    page.goto(live_server.url + "/account/login/")
-    page.locator("#id_username").fill("chuyenvien")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "chuyenvien", PASSWORD)
     page.locator('#nav a[href="/schedule/"]').click()
     expect(page.locator("#week-table")).to_contain_text("Hội nghị Ban Thường vụ Thành ủy")
     page.locator("#add-event").click()
