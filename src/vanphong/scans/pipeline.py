@@ -969,11 +969,6 @@ class _Scan:
             self._image.load()
         return self._image
 
-    def preview(self) -> Image.Image:
-        """The page in grey at a quarter of its resolution, enough to measure its skew."""
-        image = self.image()
-        return (image if image.mode == "L" else image.convert("L")).reduce(4)
-
 
 def _plain_scan(pdf: pikepdf.Pdf, name: str) -> _Scan | None:
     """The scan of a page whose content is exactly one opaque image drawn upright over
@@ -1036,16 +1031,17 @@ def _plain_scan(pdf: pikepdf.Pdf, name: str) -> _Scan | None:
     return _Scan(dpi=image.width / (page_width / 72), image=image)
 
 
-def skew_angle(grey: Image.Image) -> float:
+def skew_angle(page: Image.Image) -> float:
     """The angle, in degrees counter-clockwise (as PIL's `rotate` takes it), that makes
     the lines of a page level: the one whose horizontal projection of the ink has the
     sharpest rows (largest sum of squared differences between neighbouring rows), to
-    0.05°. A page of 300 dpi is measured at a quarter of its resolution (a `_Scan`'s
-    preview is already that small). 0 for a page without ink."""
+    0.05°, in grey. A page of 300 dpi is measured at a quarter of its resolution. 0 for
+    a page without ink."""
     import numpy as np
 
+    grey = page if page.mode == "L" else page.convert("L")
     small = grey.reduce(4) if min(grey.size) >= 1200 else grey
-    pixels = np.asarray(small.convert("L"), dtype=np.uint8)
+    pixels = np.asarray(small, dtype=np.uint8)
     low, high = np.percentile(pixels, [1, 99])
     if high - low < 40:
         return 0.0
@@ -1126,16 +1122,10 @@ def _read_turned(scan: _Scan, turn: int, base: Path, *, language: str, timeout: 
     deskewed and cleaned, read at READING_DPI; the page's PDF is the image at its own
     resolution with Tesseract's text layer laid over it, and the text and word
     confidences. None if Tesseract timed out. A level upright JPEG is shown as it is."""
-    image: Image.Image | None = None
-    if turn:
-        image = scan.image().rotate(turn, expand=True)
-        preview = (image if image.mode == "L" else image.convert("L")).reduce(4)
-    else:
-        preview = scan.preview()
-    angle = skew_angle(preview)
+    image = scan.image().rotate(turn, expand=True) if turn else scan.image()
+    angle = skew_angle(image)
     level = abs(angle) < SKEW_IGNORED
-    keep_jpeg = level and image is None and scan.jpeg is not None
-    image = image or scan.image()
+    keep_jpeg = level and not turn and scan.jpeg is not None
     if not level and image.mode == "1":
         turned = image.convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
         image = turned.point([0] * 128 + [255] * 128, mode="1")
