@@ -65,6 +65,19 @@ class EventState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class EventKind(models.TextChoices):
+    """What kind of event it is, as the office's review counts them (hội nghị, họp
+    BTV, hội ý Thường trực, làm việc, kiểm tra – khảo sát, tiếp khách)."""
+
+    CONFERENCE = "conference", _("Conference")
+    STANDING_COMMITTEE = "standing_committee", _("Standing Committee meeting")
+    STANDING_BRIEFING = "standing_briefing", _("Standing members' briefing")
+    WORKING_SESSION = "working_session", _("Working session")
+    FIELD_INSPECTION = "field_inspection", _("Inspection or field survey")
+    RECEPTION = "reception", _("Reception of visitors")
+    OTHER = "other", _("Other")
+
+
 class Event(models.Model):
     """One entry of the week: the day, the time (or the whole day), what, where, who
     presides, who attends, which unit prepares it."""
@@ -79,6 +92,7 @@ class Event(models.Model):
     all_day = models.BooleanField(_("all day"), default=False)
     starts_at = models.TimeField(_("starts at"), null=True, blank=True)
     ends_at = models.TimeField(_("ends at"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices, default=EventKind.OTHER)
     title = models.TextField(_("content"))
     place = models.CharField(_("place"), max_length=300, blank=True)
     presiding = models.ForeignKey(
