@@ -8,10 +8,11 @@ from django.db import migrations, models
 # ("Họp Ban Thường vụ" before "Hội nghị", which a BTV meeting is never called here).
 GUESSES = [
     ("standing_committee", re.compile(r"\b(họp|hội nghị) (ban thường vụ|btv)\b")),
-    ("standing_briefing", re.compile(r"\bhội ý\b")),
+    ("standing_briefing", re.compile(r"\bhội ý\b|\bgiao ban thường trực\b")),
     ("conference", re.compile(r"\bhội nghị\b")),
     ("field_inspection", re.compile(r"\b(kiểm tra|khảo sát)\b")),
-    ("reception", re.compile(r"\btiếp (khách|đoàn|xã giao|đại sứ|lãnh đạo|đồng chí|công dân)|^tiếp\b(?! tục)")),
+    # Receiving citizens (tiếp công dân) is not receiving visitors: it stays "other".
+    ("reception", re.compile(r"\btiếp (khách|đoàn|xã giao|đại sứ|lãnh đạo|đồng chí)|^tiếp\b(?! tục| công dân)")),
     ("working_session", re.compile(r"\blàm việc\b")),
 ]
 
