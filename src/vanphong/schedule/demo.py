@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from vanphong.core.models import Organization, Person
 from vanphong.schedule import services
-from vanphong.schedule.models import Event, monday_of
+from vanphong.schedule.models import Event, EventKind, monday_of
 
 BTV = "Các đồng chí Ủy viên Ban Thường vụ Thành ủy"
 TT = "Thường trực Thành ủy"
@@ -169,6 +169,24 @@ EVENTS: list[
     ),
 ]
 
+# The kind of each demo event, by its content (the office's review counts them by kind).
+KINDS = {
+    "Giao ban Thường trực Thành ủy": EventKind.STANDING_BRIEFING,
+    "Hội nghị Ban Thường vụ Thành ủy cho ý kiến về công tác cán bộ": EventKind.STANDING_COMMITTEE,
+    "Hội nghị Ban Thường vụ Thành ủy nghe báo cáo tình hình kinh tế – xã hội 11 tháng": (
+        EventKind.STANDING_COMMITTEE
+    ),
+    "Làm việc với Đảng ủy Khối các cơ quan thành phố về kết quả thực hiện Nghị quyết": (
+        EventKind.WORKING_SESSION
+    ),
+    "Tiếp công dân định kỳ": EventKind.OTHER,
+    "Kiểm tra công tác chuẩn bị đại hội chi bộ": EventKind.FIELD_INSPECTION,
+    "Hội nghị tổng kết công tác tuyên giáo và dân vận": EventKind.CONFERENCE,
+    "Tiếp đoàn công tác của Ban Tổ chức Trung ương": EventKind.RECEPTION,
+    "Làm việc với Ban Nội chính Thành ủy về công tác phòng, chống tham nhũng": EventKind.WORKING_SESSION,
+    "Hội nghị Ban Chấp hành Đảng bộ thành phố (mở rộng)": EventKind.CONFERENCE,
+}
+
 
 def load_demo(*, city: Organization, out: Callable[[str], None]) -> dict[str, int]:
     clerk = Person.objects.filter(username="chuyenvien").first()
@@ -189,6 +207,7 @@ def load_demo(*, city: Organization, out: Callable[[str], None]) -> dict[str, in
                     organization=city,
                     day=day,
                     title=title,
+                    kind=KINDS.get(title, EventKind.OTHER),
                     all_day=start is None,
                     starts_at=dt.time(*start) if start else None,
                     ends_at=dt.time(*end) if end else None,

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from vanphong.core.forms import DateField, OrganizationChoiceField, PeopleChoiceField, PersonChoiceField
 from vanphong.core.models import Organization, Person
+from vanphong.schedule.models import EventKind
 
 
 class TimeField(forms.Field):
@@ -41,6 +42,13 @@ class EventForm(forms.Form):
     all_day = forms.BooleanField(label=_("All day"), required=False)
     starts_at = TimeField(label=_("Starts at"), required=False)
     ends_at = TimeField(label=_("Ends at"), required=False, help_text=_("Optional."))
+    kind = forms.ChoiceField(
+        label=_("Kind of event"),
+        choices=EventKind.choices,
+        initial=EventKind.OTHER,
+        required=False,
+        help_text=_("The office's figures count the events by kind."),
+    )
     title = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
     place = forms.CharField(label=pgettext_lazy("schedule", "Place"), max_length=300, required=False)
     presiding = PersonChoiceField(label=_("Presiding"), queryset=Person.objects.none(), required=False)
@@ -64,6 +72,9 @@ class EventForm(forms.Form):
     confirm_double_booking = forms.BooleanField(
         label=_("A leader is booked twice: save it anyway"), required=False
     )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or EventKind.OTHER
 
     def __init__(self, *args: Any, leaders: Any, attendable: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -20,7 +20,7 @@ from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, can
 from vanphong.core.selectors import committee_leaders
 from vanphong.schedule import selectors
-from vanphong.schedule.models import Event, EventState, ScheduleWeek, monday_of
+from vanphong.schedule.models import Event, EventKind, EventState, ScheduleWeek, monday_of
 
 
 class AuditAction(enum.StrEnum):
@@ -43,6 +43,7 @@ EVENT_FIELDS = [
     "all_day",
     "starts_at",
     "ends_at",
+    "kind",
     "title",
     "place",
     "presiding",
@@ -78,6 +79,8 @@ def _clean(committee: Organization, values: dict[str, Any], attendees: list[Pers
         values[name] = " ".join(str(values.get(name) or "").split())
     if not values["title"]:
         errors["title"] = _("Enter the content of the event.")
+    if values.get("kind") not in EventKind.values:
+        errors["kind"] = _("Choose the kind of event.")
     if not isinstance(values.get("day"), dt.date):
         errors["day"] = _("Enter the day of the event.")
     if values.get("all_day"):
@@ -154,6 +157,7 @@ def event_create(
     organization: Organization,
     day: dt.date,
     title: str,
+    kind: str = EventKind.OTHER,
     starts_at: dt.time | None = None,
     ends_at: dt.time | None = None,
     all_day: bool = False,
@@ -177,6 +181,7 @@ def event_create(
         {
             "day": day,
             "title": title,
+            "kind": kind,
             "starts_at": starts_at,
             "ends_at": ends_at,
             "all_day": all_day,

@@ -17,16 +17,20 @@ GUESSES = [
 ]
 
 
+def guess(title: str) -> str:
+    """The kind an event's title says, else "other"."""
+    text = " ".join(title.lower().split())
+    return next((kind for kind, pattern in GUESSES if pattern.search(text)), "other")
+
+
 def guess_kinds(apps, schema_editor):
     """Existing events get the kind their title says; the rest stay "other"."""
     Event = apps.get_model("schedule", "Event")
     by_kind: dict[str, list[int]] = {}
     for pk, title in Event.objects.values_list("pk", "title").iterator(chunk_size=2000):
-        text = " ".join(title.lower().split())
-        for kind, pattern in GUESSES:
-            if pattern.search(text):
-                by_kind.setdefault(kind, []).append(pk)
-                break
+        kind = guess(title)
+        if kind != "other":
+            by_kind.setdefault(kind, []).append(pk)
     for kind, pks in by_kind.items():
         for start in range(0, len(pks), 500):
             Event.objects.filter(pk__in=pks[start : start + 500]).update(kind=kind)
