@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     ARCHIVE = "archive"  # keep the archive (lưu trữ)
     FINANCE = "finance"  # Party dues and assets (kế toán)
     VIEW_AUDIT = "view_audit"  # read the audit trail
+    VIEW_FIGURES = "view_figures"  # the office's own figures, for its review report (số liệu công tác)
 
 
 class Reach(enum.Enum):
@@ -44,9 +45,9 @@ class Reach(enum.Enum):
 O, S = Reach.OWN, Reach.SUBTREE  # noqa: E741 (short names keep the table below readable)
 
 GRANTS: dict[Role, dict[Action, Reach]] = {
-    Role.SECRETARY: {Action.VIEW: S, Action.DIRECT: S, Action.VIEW_AUDIT: S},
-    Role.DEPUTY_SECRETARY: {Action.VIEW: S, Action.DIRECT: S, Action.VIEW_AUDIT: S},
-    Role.STANDING_MEMBER: {Action.VIEW: S, Action.DIRECT: S},
+    Role.SECRETARY: {Action.VIEW: S, Action.DIRECT: S, Action.VIEW_AUDIT: S, Action.VIEW_FIGURES: S},
+    Role.DEPUTY_SECRETARY: {Action.VIEW: S, Action.DIRECT: S, Action.VIEW_AUDIT: S, Action.VIEW_FIGURES: S},
+    Role.STANDING_MEMBER: {Action.VIEW: S, Action.DIRECT: S, Action.VIEW_FIGURES: S},
     Role.COMMITTEE_MEMBER: {Action.VIEW: S},
     Role.OFFICE_CHIEF: {
         Action.VIEW: S,
@@ -54,6 +55,7 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
         Action.DRAFT: O,
         Action.DIRECT: O,
         Action.VIEW_AUDIT: S,
+        Action.VIEW_FIGURES: O,
     },
     Role.OFFICE_DEPUTY_CHIEF: {
         Action.VIEW: S,
@@ -61,9 +63,10 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
         Action.DRAFT: O,
         Action.DIRECT: O,
         Action.VIEW_AUDIT: S,
+        Action.VIEW_FIGURES: O,
     },
-    Role.SPECIALIST: {Action.VIEW: S, Action.DRAFT: O},
-    Role.CLERK: {Action.VIEW: S, Action.REGISTER: O},
+    Role.SPECIALIST: {Action.VIEW: S, Action.DRAFT: O, Action.VIEW_FIGURES: O},
+    Role.CLERK: {Action.VIEW: S, Action.REGISTER: O, Action.VIEW_FIGURES: O},
     Role.ARCHIVIST: {Action.VIEW: S, Action.ARCHIVE: O},
     Role.ACCOUNTANT: {Action.VIEW: O, Action.FINANCE: S},
     Role.MEMBER: {Action.VIEW: O},

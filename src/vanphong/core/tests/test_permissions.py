@@ -25,9 +25,20 @@ from vanphong.core.tests.factories import Tree, kind, make_person, persona
 # Actions a role lacks are left out (nothing anywhere).
 EXPECTED: dict[Role, dict[Action, str]] = {
     # Leaders direct the whole Party organization under their committee.
-    Role.SECRETARY: {Action.VIEW: "OS", Action.DIRECT: "OS", Action.VIEW_AUDIT: "OS"},
-    Role.DEPUTY_SECRETARY: {Action.VIEW: "OS", Action.DIRECT: "OS", Action.VIEW_AUDIT: "OS"},
-    Role.STANDING_MEMBER: {Action.VIEW: "OS", Action.DIRECT: "OS"},
+    # They read the office's figures of their committee and of those below it.
+    Role.SECRETARY: {
+        Action.VIEW: "OS",
+        Action.DIRECT: "OS",
+        Action.VIEW_AUDIT: "OS",
+        Action.VIEW_FIGURES: "OS",
+    },
+    Role.DEPUTY_SECRETARY: {
+        Action.VIEW: "OS",
+        Action.DIRECT: "OS",
+        Action.VIEW_AUDIT: "OS",
+        Action.VIEW_FIGURES: "OS",
+    },
+    Role.STANDING_MEMBER: {Action.VIEW: "OS", Action.DIRECT: "OS", Action.VIEW_FIGURES: "OS"},
     # A committee member sees what the committee leads, and directs nothing alone.
     Role.COMMITTEE_MEMBER: {Action.VIEW: "OS"},
     # The office chief keeps the tree, people and roles of the whole subtree, reads
@@ -38,6 +49,7 @@ EXPECTED: dict[Role, dict[Action, str]] = {
         Action.DRAFT: "O",
         Action.DIRECT: "O",
         Action.VIEW_AUDIT: "OS",
+        Action.VIEW_FIGURES: "O",
     },
     Role.OFFICE_DEPUTY_CHIEF: {
         Action.VIEW: "OS",
@@ -45,11 +57,13 @@ EXPECTED: dict[Role, dict[Action, str]] = {
         Action.DRAFT: "O",
         Action.DIRECT: "O",
         Action.VIEW_AUDIT: "OS",
+        Action.VIEW_FIGURES: "O",
     },
     # Office staff see the subtree they serve, and act for their own committee only:
-    # the clerk numbers the committee's documents, never a subordinate's.
-    Role.SPECIALIST: {Action.VIEW: "OS", Action.DRAFT: "O"},
-    Role.CLERK: {Action.VIEW: "OS", Action.REGISTER: "O"},
+    # the clerk numbers the committee's documents, never a subordinate's. Both read
+    # their own office's figures (the specialist writes the review report from them).
+    Role.SPECIALIST: {Action.VIEW: "OS", Action.DRAFT: "O", Action.VIEW_FIGURES: "O"},
+    Role.CLERK: {Action.VIEW: "OS", Action.REGISTER: "O", Action.VIEW_FIGURES: "O"},
     Role.ARCHIVIST: {Action.VIEW: "OS", Action.ARCHIVE: "O"},
     # Dues are collected by every cell and passed upward: the accountant handles the
     # finance of the subtree but sees no more of it than its own committee.
@@ -78,7 +92,7 @@ def test_the_table_covers_every_role_and_names_only_real_reaches():
 
 
 def test_the_matrix_of_roles_actions_places_and_clearances(tree):
-    """11 roles × 4 clearances, each asked 8 actions × 3 places × 4 secrecy levels.
+    """11 roles × 4 clearances, each asked 9 actions × 3 places × 4 secrecy levels.
     Allowed exactly when the table reaches the place and the clearance is at least
     the record's secrecy."""
     where = places(tree)
