@@ -1,4 +1,6 @@
-"""The JSON API, version 1: incoming documents and their transfer slips.
+"""The JSON API, version 1: incoming documents and their transfer slips here; work
+programs, the weekly schedule and the follow-up of conclusions in their routers
+(`api/routers/`), added to the same `api`.
 
 Thin, as the pages are: one permission-checked fetch (`core.web.get_checked`, the
 handling selectors), one service call, the result as JSON. A document or slip the
@@ -9,11 +11,9 @@ with its field-keyed messages, in the language of `Accept-Language`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -22,9 +22,10 @@ from ninja import NinjaAPI, Query
 from ninja.errors import ValidationError as RequestValidationError
 
 from vanphong.api.auth import TokenAuth
+from vanphong.api.common import ACTION_REFUSALS, REFUSALS, invalid_choice, one, person_ref, ref, some
+from vanphong.api.routers import programs
 from vanphong.api.schemas import (
     DirectIn,
-    ErrorOut,
     IncomingIn,
     IncomingOut,
     IncomingPage,
@@ -32,10 +33,9 @@ from vanphong.api.schemas import (
     NoteIn,
     SendIn,
     SlipOut,
-    ValidationErrorOut,
 )
 from vanphong.core import selectors as core_selectors
-from vanphong.core.models import Organization, Person, Secrecy
+from vanphong.core.models import Person, Secrecy
 from vanphong.core.permissions import Action
 from vanphong.core.web import get_checked, person_of
 from vanphong.handling import selectors as handling_selectors
@@ -45,13 +45,12 @@ from vanphong.registry import selectors as registry_selectors
 from vanphong.registry import services as registry_services
 from vanphong.registry.models import DocumentType, IncomingDocument, Urgency
 
-M = TypeVar("M", bound=models.Model)
-
 api = NinjaAPI(
     title="vanphong",
     version="1",
     description=(
-        "Incoming documents and their transfer slips. Bearer tokens: the API tokens page "
+        "Incoming documents and their transfer slips, work programs, the weekly schedule and "
+        "the follow-up of conclusions. Bearer tokens: the API tokens page "
         "(/api/tokens/) or `vanphong apitoken issue`."
     ),
     urls_namespace="api",
@@ -60,12 +59,7 @@ api = NinjaAPI(
     docs_url=None,
     auth=TokenAuth(),
 )
-
-# Every endpoint may answer these: no or a bad token, a caller who may not see the
-# record (or it does not exist), input refused by the parser or by the service.
-REFUSALS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-ACTION_REFUSALS: dict[int, Any] = {**REFUSALS, 403: ErrorOut}
-
+api.add_router("/programs/", programs.router)
 
 # --- Errors ---------------------------------------------------------------------------------------
 
@@ -101,18 +95,10 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 # --- Output ---------------------------------------------------------------------------------------
 
 
-def _ref(organization: Organization | None) -> dict[str, Any] | None:
-    return None if organization is None else {"id": organization.pk, "name": organization.name}
-
-
-def _person(person: Person | None) -> dict[str, Any] | None:
-    return None if person is None else {"id": person.pk, "full_name": person.full_name}
-
-
 def _incoming(document: IncomingDocument) -> dict[str, Any]:
     return {
         "id": document.pk,
-        "organization": _ref(document.organization),
+        "organization": ref(document.organization),
         "number": document.number,
         "register_year": document.register.year,
         "classified": document.register.is_classified,
@@ -124,7 +110,7 @@ def _incoming(document: IncomingDocument) -> dict[str, Any]:
         "abstract": document.abstract,
         "secrecy": document.secrecy,
         "urgency": document.urgency,
-        "handler_unit": _ref(document.handler_unit),
+        "handler_unit": ref(document.handler_unit),
         "deadline": document.deadline,
         "note": document.note,
     }
@@ -136,53 +122,27 @@ def _slip(slip: TransferSlip) -> dict[str, Any]:
         "document_id": slip.document_id,
         "state": slip.state,
         "secrecy": slip.secrecy,
-        "sent_to": [_person(p) for p in slip.sent_to.all()],
-        "sent_by": _person(slip.sent_by),
+        "sent_to": [person_ref(p) for p in slip.sent_to.all()],
+        "sent_by": person_ref(slip.sent_by),
         "sent_at": slip.sent_at,
         "note": slip.note,
         "instruction": slip.instruction,
-        "lead_unit": _ref(slip.lead_unit),
-        "lead_person": _person(slip.lead_person),
-        "co_units": [_ref(unit) for unit in slip.co_units.all()],
-        "co_persons": [_person(p) for p in slip.co_persons.all()],
+        "lead_unit": ref(slip.lead_unit),
+        "lead_person": person_ref(slip.lead_person),
+        "co_units": [ref(unit) for unit in slip.co_units.all()],
+        "co_persons": [person_ref(p) for p in slip.co_persons.all()],
         "deadline": slip.deadline,
         "is_overdue": slip.is_overdue,
-        "directed_by": _person(slip.directed_by),
+        "directed_by": person_ref(slip.directed_by),
         "directed_at": slip.directed_at,
-        "completed_by": _person(slip.completed_by),
+        "completed_by": person_ref(slip.completed_by),
         "completed_at": slip.completed_at,
         "completion_note": slip.completion_note,
         "progress": [
-            {"author": _person(note.author), "at": note.at, "text": note.text} for note in slip.progress.all()
+            {"author": person_ref(note.author), "at": note.at, "text": note.text}
+            for note in slip.progress.all()
         ],
     }
-
-
-# --- Input ----------------------------------------------------------------------------------------
-
-
-def _invalid_choice(field: str) -> ValidationError:
-    return ValidationError(
-        {field: _("Select a valid choice. That choice is not one of the available choices.")}
-    )
-
-
-def _one(queryset: QuerySet[M], pk: int | None, field: str) -> M | None:
-    """The chosen record among those the page's form would offer, or a 422 on `field`."""
-    if pk is None:
-        return None
-    chosen = queryset.filter(pk=pk).first()
-    if chosen is None:
-        raise _invalid_choice(field)
-    return chosen
-
-
-def _some(queryset: QuerySet[M], pks: Iterable[int], field: str) -> list[M]:
-    wanted = set(pks)
-    chosen = list(queryset.filter(pk__in=wanted))
-    if len(chosen) != len(wanted):
-        raise _invalid_choice(field)
-    return chosen
 
 
 # --- Incoming documents ---------------------------------------------------------------------------
@@ -251,8 +211,8 @@ def incoming_register(request: HttpRequest, payload: IncomingIn) -> tuple[int, d
         committee = found[0]
     kind = DocumentType.objects.filter(code=payload.document_type).first()
     if kind is None:
-        raise _invalid_choice("document_type")
-    handler_unit = _one(core_selectors.subtree(committee), payload.handler_unit, "handler_unit")
+        raise invalid_choice("document_type")
+    handler_unit = one(core_selectors.subtree(committee), payload.handler_unit, "handler_unit")
     if not payload.confirm_duplicate:
         duplicates = list(
             registry_selectors.incoming_duplicates(
@@ -327,7 +287,7 @@ def slip_send(request: HttpRequest, document_id: int, payload: SendIn) -> tuple[
         Action.REGISTER,
         secrecy_field="secrecy",
     )
-    leaders = _some(handling_selectors.leader_candidates(document), payload.leaders, "leaders")
+    leaders = some(handling_selectors.leader_candidates(document), payload.leaders, "leaders")
     slip = handling_services.slip_send(
         actor=person_of(request), document=document, leaders=leaders, note=payload.note
     )
@@ -349,10 +309,10 @@ def slip_direct(request: HttpRequest, slip_id: int, payload: DirectIn) -> dict[s
         actor=person_of(request),
         slip=slip,
         instruction=payload.instruction,
-        lead_unit=_one(units, payload.lead_unit, "lead_unit"),
-        lead_person=_one(people, payload.lead_person, "lead_person"),
-        co_units=_some(units, payload.co_units, "co_units"),
-        co_persons=_some(people, payload.co_persons, "co_persons"),
+        lead_unit=one(units, payload.lead_unit, "lead_unit"),
+        lead_person=one(people, payload.lead_person, "lead_person"),
+        co_units=some(units, payload.co_units, "co_units"),
+        co_persons=some(people, payload.co_persons, "co_persons"),
         deadline=payload.deadline,
     )
     return _fresh(request, slip)

@@ -204,3 +204,25 @@ def execution_rate(program: Program) -> Execution:
             if periods:
                 periods[-1][0].count(item)
     return Execution(total=total, periods=[rate for rate, _span in periods])
+
+
+def program_search(
+    person: Person,
+    *,
+    organization: int | None = None,
+    kind: str = "",
+    year: int | None = None,
+    period: int | None = None,
+    state: str = "",
+) -> QuerySet[Program]:
+    """`program_list` (the programs one sees, with their item counts) narrowed to one
+    committee (by id), kind, year (the programs that cover it), period (the half,
+    quarter or month number; 0 for a year or a term) and state (the API's filters)."""
+    programs = program_list(person, year=year, kind=kind)
+    if organization is not None:
+        programs = programs.filter(organization_id=organization)
+    if period is not None:
+        programs = programs.filter(period=period)
+    if state:
+        programs = programs.filter(state=state)
+    return programs

@@ -1,6 +1,6 @@
-"""Fixtures of the API's tests: core's office and handling's slips (re-exported:
-pytest loads another app's conftest only for its own tests), tokens, and a client
-that sends one."""
+"""Fixtures of the API's tests: core's office, handling's slips, the programs' and
+the follow-up's (re-exported: pytest loads another app's conftest only for its own
+tests), tokens, and a client that sends one."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from vanphong.api.services import token_issue
 from vanphong.core.models import Person, Role, Secrecy
 from vanphong.core.tests.conftest import clerk, member, office_chief, outsider, secretary, tree  # noqa: F401
 from vanphong.core.tests.factories import persona
+from vanphong.followup.tests.conftest import conclusion, heads  # noqa: F401
 from vanphong.handling.tests.conftest import (  # noqa: F401
     classified,
     deputy,
@@ -21,6 +22,7 @@ from vanphong.handling.tests.conftest import (  # noqa: F401
     handler,
     sent,
 )
+from vanphong.programs.tests.conftest import leader, november, specialist, yearly  # noqa: F401
 
 Api = Callable[[Person | None], Client]
 
