@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "vanphong.followup",
     "vanphong.schedule",
     "vanphong.programs",
+    "vanphong.figures",
 ]
 
 MIDDLEWARE = [

@@ -62,5 +62,6 @@ urlpatterns = [
     path("followup/", include("vanphong.followup.urls")),
     path("schedule/", include("vanphong.schedule.urls")),
     path("programs/", include("vanphong.programs.urls")),
+    path("figures/", include("vanphong.figures.urls")),
     path("admin/", admin.site.urls),
 ]
