@@ -4,6 +4,7 @@ secrecy and urgency are the registry's integer levels; related records are named
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -12,6 +13,9 @@ from vanphong.registry.models import Urgency
 
 MAX_SECRECY = max(Secrecy.values)
 MAX_URGENCY = max(Urgency.values)
+
+# A record's id given in a query or a body: the databases' 64-bit integers at most.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ErrorOut(Schema):

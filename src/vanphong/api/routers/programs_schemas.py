@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from vanphong.api.schemas import DocumentTypeOut, PersonRef, Ref
+from vanphong.api.schemas import DocumentTypeOut, Id, PersonRef, Ref
 from vanphong.programs.models import ItemState, OutputKind, ProgramKind, ProgramState
 
 
@@ -89,7 +89,7 @@ class ProgramDetailOut(ProgramOut):
 class ProgramQuery(Schema):
     """The list's filters (all optional), then a page of the result."""
 
-    organization: int | None = Field(None, description="A committee (id).")
+    organization: Id | None = Field(None, description="A committee (id).")
     kind: ProgramKind | None = None
     year: int | None = Field(None, ge=1945, le=2200, description="Programs covering this year.")
     period: int | None = Field(None, ge=0, le=12, description="The half, quarter or month number.")
@@ -102,12 +102,12 @@ class ItemIn(Schema):
     """A new item, as the program page's form adds it."""
 
     content: str
-    lead: int = Field(
+    lead: Id = Field(
         description="The preparing body: the committee, one of its units or a committee under it."
     )
-    partners: list[int] = Field([], description="Co-operating bodies (ids), as `lead`.")
+    partners: list[Id] = Field([], description="Co-operating bodies (ids), as `lead`.")
     partners_note: str = Field("", max_length=300)
-    leader: int | None = Field(None, description="A leader of the committee (id).")
+    leader: Id | None = Field(None, description="A leader of the committee (id).")
     planned_year: int | None = Field(None, ge=1945, le=2200, description="Left out: the program's year.")
     planned_quarter: int | None = Field(None, ge=1, le=4)
     planned_month: int | None = Field(
