@@ -31,6 +31,7 @@ import functools
 import hashlib
 import io
 import logging
+import math
 import os
 import re
 import shutil
@@ -945,22 +946,33 @@ CONFIDENCE_UPRIGHT = 65.0
 # How sure the orientation detection must be to turn a page (OCRmyPDF's default).
 ORIENTATION_THRESHOLD = 14.0
 # The resolution Tesseract reads a page at (a finer scan is scaled down for it; the page
-# shown keeps its own): 200 dpi, the least the archive rules ask of a scan, put 13 pt
-# and 10 pt text in Tesseract's best size. Measured on the test pages against reading
-# at 300 dpi: 0.28 % CER instead of 0.65 %, and 0.58 s a page instead of 0.78 s.
-READING_DPI = 200
-# JPEG quality of a page image that had to be redrawn (deskewed, turned, cleaned): what
+# shown keeps its own): 150 dpi puts the 13–14 pt of a Party document in Tesseract's
+# best size and costs a fifth less than 200 dpi. Measured on the test pages (bench/ocr.py,
+# docs/performance.md), CER at 150 / 200 / 300 dpi: 13 pt 0.15 / 0.24 / 0.65 %,
+# 10 pt 0.64 / 0.58 / –, 8 pt 0.87 / 0.65 / – %; Tesseract 0.46 / 0.56 / 0.78 s a page.
+# A 300 dpi JPEG is decoded straight at this size (the JPEG's own scaling, at a quarter
+# of the cost of decoding it whole).
+READING_DPI = 150
+# JPEG quality of a page image that had to be redrawn (turned a quarter turn): what
 # archive scanners write for documents.
 JPEG_QUALITY = 85
 
 
 class _Scan:
     """The image of a page that is nothing but a scan, upright as the page is shown, and
-    its resolution; a JPEG the page can keep as it is, as its bytes too (decoded once,
-    when first needed)."""
+    its resolution; a JPEG as its bytes too (decoded when first needed). `drawn` is the
+    image's resource name and the matrix that draws it, when the page shows the image as
+    stored (no /Rotate): such a page keeps its content, turned level in place."""
 
-    def __init__(self, *, dpi: float, jpeg: bytes | None = None, image: Image.Image | None = None) -> None:
-        self.dpi, self.jpeg, self._image = dpi, jpeg, image
+    def __init__(
+        self,
+        *,
+        dpi: float,
+        jpeg: bytes | None = None,
+        image: Image.Image | None = None,
+        drawn: tuple[str, pikepdf.Matrix] | None = None,
+    ) -> None:
+        self.dpi, self.jpeg, self._image, self.drawn = dpi, jpeg, image, drawn
 
     def image(self) -> Image.Image:
         if self._image is None:
@@ -968,6 +980,26 @@ class _Scan:
             self._image = Image.open(io.BytesIO(self.jpeg))
             self._image.load()
         return self._image
+
+    def reading(self) -> tuple[Image.Image, float]:
+        """The page in grey at no more than READING_DPI (a tenth more is left as it is),
+        and the resolution it has."""
+        if self._image is None and self.jpeg is not None:
+            image = Image.open(io.BytesIO(self.jpeg))
+            full_width, scale = image.width, min(1.0, READING_DPI / self.dpi)
+            # The JPEG decoder itself halves or quarters the page, and gives the grey alone.
+            image.draft("L", (round(image.width * scale), round(image.height * scale)))
+            image.load()
+            dpi = self.dpi * image.width / full_width
+            grey = image if image.mode == "L" else image.convert("L")
+        else:
+            source = self.image()
+            grey = source if source.mode == "L" else source.convert("L")
+            dpi = self.dpi
+        if dpi > READING_DPI * 1.1:
+            size = (round(grey.width * READING_DPI / dpi), round(grey.height * READING_DPI / dpi))
+            grey, dpi = grey.resize(size, Image.Resampling.BILINEAR), READING_DPI
+        return grey, dpi
 
 
 def _plain_scan(pdf: pikepdf.Pdf, name: str) -> _Scan | None:
@@ -1013,11 +1045,12 @@ def _plain_scan(pdf: pikepdf.Pdf, name: str) -> _Scan | None:
     turn = int(page.obj.get("/Rotate", 0)) % 360
     if turn in (90, 270):
         page_width = page_height
+    as_stored = None if turn else (str(resource), matrix)
     if image_pdf.filters == ["/DCTDecode"] and not turn:
         jpeg = bytes(xobject.read_raw_bytes())
         with contextlib.suppress(OSError), Image.open(io.BytesIO(jpeg)) as header:
             if header.mode in {"L", "RGB"}:
-                return _Scan(dpi=image_pdf.width / (page_width / 72), jpeg=jpeg)
+                return _Scan(dpi=image_pdf.width / (page_width / 72), jpeg=jpeg, drawn=as_stored)
     try:
         image = image_pdf.as_pil_image()
     except (pikepdf.PdfError, NotImplementedError, OSError, ValueError):
@@ -1028,19 +1061,20 @@ def _plain_scan(pdf: pikepdf.Pdf, name: str) -> _Scan | None:
         image = image.rotate(-turn, expand=True)
     if image.mode not in {"1", "L", "RGB"}:
         image = image.convert("RGB" if image.mode in {"P", "CMYK", "RGBA", "LA", "YCbCr"} else "L")
-    return _Scan(dpi=image.width / (page_width / 72), image=image)
+    return _Scan(dpi=image.width / (page_width / 72), image=image, drawn=as_stored)
 
 
-def skew_angle(page: Image.Image) -> float:
+def skew_angle(page: Image.Image, *, dpi: float = 300) -> float:
     """The angle, in degrees counter-clockwise (as PIL's `rotate` takes it), that makes
     the lines of a page level: the one whose horizontal projection of the ink has the
     sharpest rows (largest sum of squared differences between neighbouring rows), to
-    0.05°, in grey. A page of 300 dpi is measured at a quarter of its resolution. 0 for
-    a page without ink."""
+    0.05°, in grey. The page (of `dpi`) is measured at 75–150 dpi: a quarter of a 300 dpi
+    page, half of a 150 dpi one. 0 for a page without ink."""
     import numpy as np
 
     grey = page if page.mode == "L" else page.convert("L")
-    small = grey.reduce(4) if min(grey.size) >= 1200 else grey
+    factor = max(1, int(dpi // 75))
+    small = grey.reduce(factor) if factor > 1 and min(grey.size) >= 300 * factor else grey
     pixels = np.asarray(small, dtype=np.uint8)
     low, high = np.percentile(pixels, [1, 99])
     if high - low < 40:
@@ -1094,7 +1128,7 @@ def _read_scan(scan: _Scan, page_pdf: Path, out_pdf: Path, *, language: str, tim
     read it again, keeping the better reading."""
     with tempfile.TemporaryDirectory(prefix=".ocr-", dir=out_pdf.parent) as work:
         folder = Path(work)
-        reading = _read_turned(scan, 0, folder / "upright", language=language, timeout=timeout)
+        reading = _read_turned(scan, 0, page_pdf, folder / "upright", language=language, timeout=timeout)
         if reading is None:
             # Tesseract gave up: the page stays in the document, without text, to be tried again.
             shutil.copyfile(page_pdf, out_pdf)
@@ -1103,7 +1137,9 @@ def _read_scan(scan: _Scan, page_pdf: Path, out_pdf: Path, *, language: str, tim
         if reading.confidence is None or reading.confidence < CONFIDENCE_UPRIGHT:
             turn = _orientation(scan.image(), folder, timeout=timeout)
             if turn:
-                turned = _read_turned(scan, turn, folder / "turned", language=language, timeout=timeout)
+                turned = _read_turned(
+                    scan, turn, page_pdf, folder / "turned", language=language, timeout=timeout
+                )
                 if turned is not None and (turned.confidence or 0) > (reading.confidence or 0):
                     reading, rotated = turned, turn
         os.replace(reading.pdf, out_pdf)
@@ -1117,29 +1153,65 @@ class _Reading:
     confidence: float | None
 
 
-def _read_turned(scan: _Scan, turn: int, base: Path, *, language: str, timeout: float) -> _Reading | None:
+def _read_turned(
+    scan: _Scan, turn: int, page_pdf: Path, base: Path, *, language: str, timeout: float
+) -> _Reading | None:
     """One Tesseract run on the page turned by `turn` degrees counter-clockwise,
-    deskewed and cleaned, read at READING_DPI; the page's PDF is the image at its own
-    resolution with Tesseract's text layer laid over it, and the text and word
-    confidences. None if Tesseract timed out. A level upright JPEG is shown as it is."""
-    image = scan.image().rotate(turn, expand=True) if turn else scan.image()
-    angle = skew_angle(image)
+    deskewed and cleaned, read at READING_DPI: the page's PDF with Tesseract's text layer
+    laid over it, and the text and word confidences. None if Tesseract timed out.
+
+    A page shown as its image is stored (every scanner's page) keeps its content: the
+    image is not redrawn, only drawn turned by the skew so that it shows level, which
+    keeps the scanner's bytes (no second compression, nothing resampled) and costs a
+    fifth of a page's reading less than redrawing it. A page turned a quarter turn, by
+    /Rotate or to read it upright, is redrawn upright (`_read_redrawn`)."""
+    if turn or scan.drawn is None:
+        return _read_redrawn(scan, turn, base, language=language, timeout=timeout)
+    grey, dpi = scan.reading()
+    angle = skew_angle(grey, dpi=dpi)
     level = abs(angle) < SKEW_IGNORED
-    keep_jpeg = level and not turn and scan.jpeg is not None
-    if not level and image.mode == "1":
+    if not level:
+        grey = grey.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    layer = _tesseract(clean(grey), dpi, base, language=language, timeout=timeout)
+    if layer is None:
+        return None
+    pdf = base.with_suffix(".pdf")
+    with pikepdf.open(page_pdf) as source, pikepdf.open(layer.pdf) as text_pdf:
+        page = source.pages[0]
+        if not level:
+            resource, matrix = scan.drawn
+            shown = matrix @ _rotation_about_centre(page.mediabox, angle)
+            numbers = " ".join(f"{value:.6f}" for value in shown.shorthand)
+            page.obj.Contents = source.make_stream(f"q {numbers} cm {resource} Do Q".encode())
+        page.add_overlay(text_pdf.pages[0], pikepdf.Rectangle(page.mediabox))
+        source.save(pdf)
+    return _Reading(pdf=pdf, text=layer.text, confidence=layer.confidence)
+
+
+def _rotation_about_centre(box: pikepdf.Array, degrees: float) -> pikepdf.Matrix:
+    """The turn by `degrees` counter-clockwise (as PIL turns an image) about the middle
+    of the page `box`, in PDF space (y up)."""
+    left, bottom, right, top = (float(value) for value in box)
+    x, y = (left + right) / 2, (bottom + top) / 2
+    cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    return pikepdf.Matrix(cos, sin, -sin, cos, x - cos * x + sin * y, y - sin * x - cos * y)
+
+
+def _read_redrawn(scan: _Scan, turn: int, base: Path, *, language: str, timeout: float) -> _Reading | None:
+    """`_read_turned` for a page turned a quarter turn: the image turned, deskewed and
+    cleaned is the page's new image, at its own resolution (a JPEG at JPEG_QUALITY, a
+    black-and-white scan in CCITT G4), with the text layer over it."""
+    image = scan.image().rotate(turn, expand=True) if turn else scan.image()
+    angle = skew_angle(image, dpi=scan.dpi)
+    if abs(angle) >= SKEW_IGNORED and image.mode == "1":
         turned = image.convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
         image = turned.point([0] * 128 + [255] * 128, mode="1")
-    elif not level:
+    elif abs(angle) >= SKEW_IGNORED:
         white = 255 if image.mode == "L" else (255, 255, 255)
         image = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=white)
     dpi = round(scan.dpi)
     shown = io.BytesIO()
-    if keep_jpeg:
-        # Nothing to redraw: the scanner's own JPEG, byte for byte.
-        assert scan.jpeg is not None
-        shown.write(scan.jpeg)
-        cleaned = clean(image)
-    elif image.mode == "1":
+    if image.mode == "1":
         # A black-and-white scan stays one: CCITT G4, put in the PDF as it is.
         image.save(shown, format="TIFF", compression="group4", dpi=(dpi, dpi))
         cleaned = image.convert("L")
@@ -1147,20 +1219,39 @@ def _read_turned(scan: _Scan, turn: int, base: Path, *, language: str, timeout: 
         cleaned = clean(image)
         cleaned.save(shown, format="JPEG", quality=JPEG_QUALITY, dpi=(dpi, dpi))
     reading = cleaned if cleaned.mode == "L" else cleaned.convert("L")
-    reading_dpi = dpi
+    reading_dpi: float = dpi
     if dpi > READING_DPI * 1.1:
         reading_dpi = READING_DPI
         size = (round(reading.width * READING_DPI / dpi), round(reading.height * READING_DPI / dpi))
         reading = reading.resize(size, Image.Resampling.BILINEAR)
+    layer = _tesseract(reading, reading_dpi, base, language=language, timeout=timeout)
+    if layer is None:
+        return None
+    pdf = base.with_suffix(".pdf")
+    layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
+    image_pdf = io.BytesIO(img2pdf.convert(shown.getvalue(), layout_fun=layout))
+    with pikepdf.open(image_pdf) as page_pdf, pikepdf.open(layer.pdf) as text_pdf:
+        page = page_pdf.pages[0]
+        page.add_overlay(text_pdf.pages[0], pikepdf.Rectangle(page.mediabox))
+        page_pdf.save(pdf)
+    return _Reading(pdf=pdf, text=layer.text, confidence=layer.confidence)
+
+
+def _tesseract(
+    image: Image.Image, dpi: float, base: Path, *, language: str, timeout: float
+) -> _Reading | None:
+    """One Tesseract run, one thread, on the grey `image` of `dpi`: its text-only PDF (a
+    page of the image's size in points), its text (NFC, lines without trailing spaces)
+    and the mean of its word confidences. None if it timed out."""
     picture = base.with_suffix(".pgm")
-    reading.save(picture)
-    text_layer = base.with_name(base.name + "-text")
+    image.save(picture)
+    output = base.with_name(base.name + "-text")
     command = [
         "tesseract",
         str(picture),
-        str(text_layer),
+        str(output),
         "--dpi",
-        str(reading_dpi),
+        str(round(dpi)),
         "-l",
         language,
         "-c",
@@ -1179,17 +1270,10 @@ def _read_turned(scan: _Scan, turn: int, base: Path, *, language: str, timeout: 
         )
     except subprocess.TimeoutExpired:
         return None
-    pdf = base.with_suffix(".pdf")
-    layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
-    image_pdf = io.BytesIO(img2pdf.convert(shown.getvalue(), layout_fun=layout))
-    with pikepdf.open(image_pdf) as page_pdf, pikepdf.open(text_layer.with_suffix(".pdf")) as text_pdf:
-        page = page_pdf.pages[0]
-        page.add_overlay(text_pdf.pages[0], pikepdf.Rectangle(page.mediabox))
-        page_pdf.save(pdf)
-    text = unicodedata.normalize("NFC", text_layer.with_suffix(".txt").read_text(encoding="utf-8"))
+    text = unicodedata.normalize("NFC", output.with_suffix(".txt").read_text(encoding="utf-8"))
     text = "\n".join(line.rstrip() for line in text.strip("\f\n ").splitlines())
-    confidence = tsv_confidence(text_layer.with_suffix(".tsv").read_text(encoding="utf-8"))
-    return _Reading(pdf=pdf, text=text, confidence=confidence)
+    confidence = tsv_confidence(output.with_suffix(".tsv").read_text(encoding="utf-8"))
+    return _Reading(pdf=output.with_suffix(".pdf"), text=text, confidence=confidence)
 
 
 _TSV_WORD_LEVEL = "5"

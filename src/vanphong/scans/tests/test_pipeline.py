@@ -16,6 +16,7 @@ import zlib
 from pathlib import Path
 
 import img2pdf
+import pdfplumber
 import pikepdf
 import pytest
 from django.utils import translation
@@ -637,7 +638,7 @@ def test_ocr_reads_a_skewed_noisy_page_within_3_percent(upright):
     assert samples.cer(samples.page_text(), pipeline.page_texts(out)[0]) <= MAX_CER
     with pikepdf.open(out) as pdf:
         width, height = (float(value) for value in pdf.pages[0].mediabox[2:])
-        # Read at 200 dpi, shown as scanned: the image keeps its 300 dpi.
+        # Read at 150 dpi, shown as scanned: the image keeps its 300 dpi.
         (image,) = pdf.pages[0].images.values()
         assert (image.Width, image.Height) == samples.A4_PIXELS
     assert (round(width), round(height)) == (595, 842)  # A4 in points
@@ -654,6 +655,8 @@ def test_ocr_runs_tesseract_single_threaded_in_vietnamese_only(upright, tesserac
     # which way up it is.
     assert languages == {"vie"}
     assert len(reading) == 1
+    # The 300 dpi scan is read at READING_DPI.
+    assert " --dpi 150 " in reading[0], reading
 
 
 @pytest.mark.parametrize("skew", [-3, -1.5, 1, 2.5])
@@ -752,6 +755,32 @@ def test_a_level_jpeg_scan_keeps_its_own_bytes(tmp_path):
     with pikepdf.open(tmp_path / "level-ocr.pdf") as pdf:
         (embedded,) = pdf.pages[0].images.values()
         assert embedded.read_raw_bytes() == data.getvalue()
+
+
+@pytest.mark.slow
+def test_a_skewed_jpeg_scan_keeps_its_bytes_and_shows_level_under_its_text(tmp_path):
+    """A skewed page is not redrawn: the scanner's JPEG stays byte for byte, drawn
+    turned so that the page shows level, and the text layer lies over its lines."""
+    image = samples.render_page(samples.LETTER, skew=2.5, seed=4)
+    data = io.BytesIO()
+    image.save(data, format="JPEG", quality=85, dpi=(300, 300))
+    page = _one_image_page(tmp_path, "skewed", data.getvalue(), image)
+    out = tmp_path / "skewed-ocr.pdf"
+    result = pipeline.ocr_page(page, out)
+    assert samples.cer(samples.page_text(), result.text) <= MAX_CER
+    with pikepdf.open(out) as pdf:
+        (embedded,) = pdf.pages[0].images.values()
+        assert embedded.read_raw_bytes() == data.getvalue()
+    with pdfplumber.open(out) as pdf:
+        shown = pdf.pages[0].to_image(resolution=150).original.convert("L")
+        first = pdf.pages[0].extract_words()[0]
+    # As a viewer draws it, the page is level…
+    assert pipeline.skew_angle(shown, dpi=150) == pytest.approx(0, abs=0.15)
+    # …and the first word of the text layer sits where the level page's text begins.
+    margin = samples.MARGIN * 72 / samples.DPI
+    assert first["text"] == "ĐẢNG"
+    assert first["x0"] == pytest.approx(margin, abs=3)
+    assert first["top"] == pytest.approx(margin, abs=6)
 
 
 @pytest.mark.slow
