@@ -19,7 +19,12 @@ A second floor, bare Tesseract on the same pages scanned level (no skew), shows 
 reading the pages right costs Tesseract itself: it reads skewed pages faster, and
 wrongly. Prints pages per minute of each, their ratios, the character error rate of each, the
 peak memory of a worker (with the OCR processes it starts), and the projected time
-for 62,000 pages on one machine and on several.
+for 62,000 pages on one machine and on several. Also the CPU seconds per page of each
+(the OCR processes included, and for the pipeline the import command): their ratio is
+what the pipeline costs against bare Tesseract whatever else the machine is doing,
+where the ratio of rates also counts the workers' waits.
+
+    uv run python bench/ocr.py --pages-per-file 8   # files of 8 pages, as dossiers are scanned
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -46,6 +52,32 @@ def _skew(n: int) -> int:
     return (1 + n % 3) * (1 if n % 2 else -1)
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (and been waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds of a running process and of its children that have ended."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # utime, stime, cutime, cstime: fields 14-17 of proc(5), 12-15 after the name.
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _multipage(folder: Path, pages: list[tuple[Path, str]], per_file: int) -> None:
+    """The pages as multi-page TIFF files of `per_file` pages (JPEG inside, as scanners
+    write them), as a dossier is scanned: one file, many pages."""
+    from PIL import Image
+
+    for start in range(0, len(pages), per_file):
+        images = [Image.open(path) for path, _text in pages[start : start + per_file]]
+        target = folder / f"ho-so-{start // per_file + 1:03d}.tif"
+        images[0].save(
+            target, save_all=True, append_images=images[1:], compression="jpeg", quality=90, dpi=(300, 300)
+        )
+
+
 def _pages(folder: Path, count: int, kind: str, *, level: bool = False) -> list[tuple[Path, str]]:
     from vanphong.scans.tests import samples
 
@@ -63,7 +95,7 @@ def _pages(folder: Path, count: int, kind: str, *, level: bool = False) -> list[
     return made
 
 
-def _bare(pages: list[tuple[Path, str]], workers: int) -> tuple[float, list[str]]:
+def _bare(pages: list[tuple[Path, str]], workers: int) -> tuple[float, float, list[str]]:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
     def read(path: Path) -> str:
@@ -72,10 +104,10 @@ def _bare(pages: list[tuple[Path, str]], workers: int) -> tuple[float, list[str]
         )
         return done.stdout
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     with ThreadPoolExecutor(workers) as pool:
         texts = list(pool.map(read, [path for path, _text in pages]))
-    return time.perf_counter() - started, texts
+    return time.perf_counter() - started, _children_cpu() - cpu, texts
 
 
 def _peak_kib(pid: int) -> int:
@@ -95,7 +127,7 @@ def _peak_kib(pid: int) -> int:
     return total
 
 
-def _pipeline(folder: Path, workers: int) -> tuple[float, int, list[str]]:
+def _pipeline(folder: Path, workers: int, source: str) -> tuple[float, float, int, list[str]]:
     var = folder / "var"
     env = {**os.environ, "VANPHONG_VAR_DIR": str(var), "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
@@ -124,8 +156,9 @@ def _pipeline(folder: Path, workers: int) -> tuple[float, int, list[str]]:
     try:
         time.sleep(5)  # started and waiting, as they are in an office
         started = time.perf_counter()
+        cpu = _children_cpu() + sum(_process_cpu(process.pid) for process in processes)
         subprocess.run(
-            [*command, "import-scans", str(folder / "pages"), "--fonds", "01", "--no-wait"],
+            [*command, "import-scans", str(folder / source), "--fonds", "01", "--no-wait"],
             env=env,
             check=True,
             capture_output=True,
@@ -140,6 +173,7 @@ def _pipeline(folder: Path, workers: int) -> tuple[float, int, list[str]]:
                 break
             time.sleep(0.5)
         elapsed = time.perf_counter() - started
+        cpu = _children_cpu() + sum(_process_cpu(process.pid) for process in processes) - cpu
     finally:
         for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
@@ -147,7 +181,7 @@ def _pipeline(folder: Path, workers: int) -> tuple[float, int, list[str]]:
             process.wait(timeout=30)
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         texts = [row[0] for row in db.execute("SELECT text FROM scans_scanpage ORDER BY file_id, number")]
-    return elapsed, peak, texts
+    return elapsed, cpu, peak, texts
 
 
 def main() -> None:
@@ -158,6 +192,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--machines", type=int, default=4, help="for the projection on several machines")
     parser.add_argument("--format", choices=["jpeg", "png"], default="jpeg", help="the scanned files' format")
+    parser.add_argument(
+        "--pages-per-file",
+        type=int,
+        default=1,
+        help="the pipeline imports the pages as multi-page TIFF files of this many pages (JPEG inside)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanphong.settings")
     from vanphong.scans.tests import samples
@@ -166,11 +206,16 @@ def main() -> None:
         folder = Path(work)
         (folder / "pages").mkdir()
         pages = _pages(folder / "pages", args.pages, args.format)
-        bare_s, bare_texts = _bare(pages, args.workers)
+        bare_s, bare_cpu, bare_texts = _bare(pages, args.workers)
         (folder / "level").mkdir()
         level = _pages(folder / "level", args.pages, args.format, level=True)
-        level_s, level_texts = _bare(level, args.workers)
-        pipeline_s, peak_kib, pipeline_texts = _pipeline(folder, args.workers)
+        level_s, _level_cpu, level_texts = _bare(level, args.workers)
+        source = "pages"
+        if args.pages_per_file > 1:
+            source = "files"
+            (folder / source).mkdir()
+            _multipage(folder / source, pages, args.pages_per_file)
+        pipeline_s, pipeline_cpu, peak_kib, pipeline_texts = _pipeline(folder, args.workers, source)
     references = [text for _path, text in pages]
     bare_rate = 60 * args.pages / bare_s
     pipeline_rate = 60 * args.pages / pipeline_s
@@ -178,10 +223,14 @@ def main() -> None:
     result = {
         "pages": args.pages,
         "format": args.format,
+        "pages_per_file": args.pages_per_file,
         "workers": args.workers,
         "bare_pages_per_minute": round(bare_rate, 1),
         "pipeline_pages_per_minute": round(pipeline_rate, 1),
         "ratio_pipeline_to_bare": round(pipeline_rate / bare_rate, 3),
+        "bare_cpu_seconds_per_page": round(bare_cpu / args.pages, 3),
+        "pipeline_cpu_seconds_per_page": round(pipeline_cpu / args.pages, 3),
+        "ratio_bare_cpu_to_pipeline_cpu": round(bare_cpu / pipeline_cpu, 3),
         "bare_on_level_pages_per_minute": round(60 * args.pages / level_s, 1),
         "ratio_pipeline_to_bare_on_level_pages": round(pipeline_rate / (60 * args.pages / level_s), 3),
         "bare_on_level_cer_percent": round(

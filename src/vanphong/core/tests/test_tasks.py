@@ -41,3 +41,14 @@ def test_the_queued_check_reports_a_tampered_event(tree):
     assert stored.status == TaskResultStatus.SUCCESSFUL
     problems = stored.return_value["problems"]
     assert len(problems) == 1 and "edited" in problems[0][1]
+
+
+@pytest.mark.django_db(transaction=False)
+def test_an_idle_worker_looks_at_the_queue_four_times_a_second():
+    """db_worker waits 1 s when the queue is empty; a batch's pages or a clerk's export
+    should not wait that long for a free worker. `--interval` still overrides it."""
+    from vanphong.core.management.commands.worker import Command
+
+    parser = Command().create_parser("vanphong", "worker")
+    assert parser.parse_args([]).interval == 0.25
+    assert parser.parse_args(["--interval", "5"]).interval == 5
