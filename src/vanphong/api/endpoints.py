@@ -23,7 +23,7 @@ from ninja.errors import ValidationError as RequestValidationError
 
 from vanphong.api.auth import TokenAuth
 from vanphong.api.common import ACTION_REFUSALS, REFUSALS, invalid_choice, one, person_ref, ref, some
-from vanphong.api.routers import programs, schedule
+from vanphong.api.routers import followup, programs, schedule
 from vanphong.api.schemas import (
     DirectIn,
     IncomingIn,
@@ -61,6 +61,7 @@ api = NinjaAPI(
 )
 api.add_router("/programs/", programs.router)
 api.add_router("/schedule/", schedule.router)
+api.add_router("/followup/", followup.router)
 
 # --- Errors ---------------------------------------------------------------------------------------
 

@@ -192,3 +192,30 @@ def board_committees(person: Person) -> QuerySet[Organization]:
     """The committees whose board `person` may open: their leaders and their office."""
     leading = organizations_q(person, Action.DIRECT) | organizations_q(person, Action.DRAFT)
     return Organization.objects.filter(leading, kind__is_office=False).order_by("path")
+
+
+def task_search(
+    person: Person,
+    *,
+    today: dt.date | None = None,
+    state: str = "",
+    unit: int | None = None,
+    leader: int | None = None,
+    overdue: bool | None = None,
+) -> FollowUpTaskQuerySet:
+    """The tasks `person` sees (`tasks_visible_to`), each with its `state` as of
+    `today`, narrowed to a state, to those a unit (by id) leads or co-operates on, to
+    a leader in charge (by id), and to those overdue or not (the API's filters)."""
+    tasks = tasks_visible_to(person).with_state(today)
+    if state:
+        tasks = tasks.filter(state=state)  # type: ignore[misc]
+    if unit is not None:
+        co_operating = FollowUpTask.co_units.through.objects.filter(organization_id=unit)
+        tasks = tasks.filter(Q(lead_unit_id=unit) | Q(pk__in=co_operating.values("followuptask_id")))
+    if leader is not None:
+        tasks = tasks.filter(leader_id=leader)
+    if overdue is True:
+        tasks = tasks.filter(state=TaskState.OVERDUE)  # type: ignore[misc]
+    elif overdue is False:
+        tasks = tasks.exclude(state=TaskState.OVERDUE)  # type: ignore[misc]
+    return tasks
