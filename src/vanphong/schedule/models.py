@@ -174,3 +174,44 @@ def session_end(start: dt.time) -> dt.time:
     if start < dt.time(18, 0):
         return dt.time(18, 0)
     return dt.time(23, 59, 59)
+
+
+class CalendarTokenQuerySet(models.QuerySet["CalendarToken"]):
+    def live(self) -> CalendarTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarToken(models.Model):
+    """A person's secret calendar link: calendar programs cannot sign in, so the
+    address itself carries a token, which reads the schedules its person may see and
+    nothing else. Only the token's SHA-256 is kept (as for the API's tokens: the
+    same `token_hash`), so a copy of the database opens no calendar; one live token a
+    person, a new one revoking the old."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="calendar_tokens", verbose_name=_("person")
+    )
+    # The start of the token, shown so its owner recognizes the link they use.
+    prefix = models.CharField(_("prefix"), max_length=16)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = CalendarTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(revoked_at__isnull=True), name="schedule_calendar_token_one_live"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
