@@ -30,6 +30,7 @@ from vanphong.api.routers.schedule_schemas import (
     PublishIn,
     WeekOut,
     WeekQuery,
+    parse_time,
 )
 from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import visible_to
@@ -45,6 +46,10 @@ router = Router(tags=["schedule"])
 # --- Output ---------------------------------------------------------------------------------------
 
 
+def _time(value: dt.time | None) -> str | None:
+    return None if value is None else f"{value:%H:%M}"
+
+
 def _clash(clash: Clash) -> dict[str, Any]:
     other = clash.other
     return {
@@ -53,8 +58,8 @@ def _clash(clash: Clash) -> dict[str, Any]:
         "organization": ref(other.organization),
         "day": other.day,
         "all_day": other.all_day,
-        "starts_at": other.starts_at,
-        "ends_at": other.ends_at,
+        "starts_at": _time(other.starts_at),
+        "ends_at": _time(other.ends_at),
         "title": other.title,
     }
 
@@ -66,8 +71,8 @@ def _event(event: Event, clashes: list[Clash]) -> dict[str, Any]:
         "monday": monday_of(event.day),
         "day": event.day,
         "all_day": event.all_day,
-        "starts_at": event.starts_at,
-        "ends_at": event.ends_at,
+        "starts_at": _time(event.starts_at),
+        "ends_at": _time(event.ends_at),
         "kind": event.kind,
         "title": event.title,
         "place": event.place,
@@ -207,8 +212,8 @@ def event_create(request: HttpRequest, organization_id: int, payload: EventIn) -
         day=payload.day,
         title=payload.title,
         kind=payload.kind,
-        starts_at=payload.starts_at,
-        ends_at=payload.ends_at,
+        starts_at=parse_time(payload.starts_at),
+        ends_at=parse_time(payload.ends_at),
         all_day=payload.all_day,
         place=payload.place,
         presiding=one(committee_leaders(committee), payload.presiding, "presiding"),
@@ -238,6 +243,9 @@ def event_update(request: HttpRequest, event_id: int, payload: EventPatch) -> di
     changes = payload.model_dump(exclude_unset=True)
     confirm = changes.pop("confirm_double_booking", False)
     attendees = changes.pop("attendees", None)
+    for name in ("starts_at", "ends_at"):
+        if name in changes:
+            changes[name] = parse_time(changes[name])
     if "presiding" in changes:
         changes["presiding"] = one(committee_leaders(committee), changes["presiding"], "presiding")
     if "preparing_unit" in changes:

@@ -1,14 +1,12 @@
-"""What the weekly schedule's endpoints read and write. Times are `hh:mm` without a
-time zone (the office's local time, as the page shows them)."""
+"""What the weekly schedule's endpoints read and write. Times are `hh:mm`, the
+office's local time as the page shows them (not RFC 3339 times, which carry an offset)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
 
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator
 
 from vanphong.api.schemas import Id, PersonRef, Ref
 from vanphong.schedule.models import EventKind, EventState
@@ -19,13 +17,13 @@ FIRST_DAY, LAST_DAY = dt.date(1945, 1, 1), dt.date(2200, 12, 31)
 Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 
-def _local(value: dt.time | None) -> dt.time | None:
-    if value is not None and value.tzinfo is not None:
-        raise ValueError(_("Give the time without a time zone, e.g. 08:00."))
-    return value
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+Time = Annotated[str, Field(pattern=TIME_PATTERN, description="hh:mm, the office's local time.")]
 
 
-Time = Annotated[dt.time, AfterValidator(_local)]
+def parse_time(value: str | None) -> dt.time | None:
+    """A `Time` (already matched by its pattern) as the services take it."""
+    return None if value is None else dt.time.fromisoformat(value)
 
 
 class ClashOut(Schema):
@@ -37,8 +35,8 @@ class ClashOut(Schema):
     organization: Ref
     day: dt.date
     all_day: bool
-    starts_at: dt.time | None
-    ends_at: dt.time | None
+    starts_at: Time | None
+    ends_at: Time | None
     title: str
 
 
@@ -48,8 +46,8 @@ class EventOut(Schema):
     monday: dt.date = Field(description="The Monday of the event's week.")
     day: dt.date
     all_day: bool
-    starts_at: dt.time | None
-    ends_at: dt.time | None
+    starts_at: Time | None
+    ends_at: Time | None
     kind: EventKind
     title: str
     place: str
