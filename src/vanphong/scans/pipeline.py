@@ -1080,7 +1080,10 @@ def skew_angle(page: Image.Image, *, dpi: float = 300) -> float:
     factor = max(1, int(dpi // 75))
     small = grey.reduce(factor) if factor > 1 and min(grey.size) >= 300 * factor else grey
     pixels = np.asarray(small, dtype=np.uint8)
-    low, high = np.percentile(pixels, [1, 99])
+    # The 1st and 99th percentiles of the levels, from the histogram (a sort of the
+    # pixels costs ten times more).
+    seen = np.cumsum(small.histogram())
+    low, high = (int(level) for level in np.searchsorted(seen, [0.01 * seen[-1], 0.99 * seen[-1]]))
     if high - low < 40:
         return 0.0
     rows, columns = np.nonzero(pixels < (low + high) / 2)
