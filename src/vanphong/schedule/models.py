@@ -205,7 +205,9 @@ class CalendarToken(models.Model):
         verbose_name_plural = _("calendar links")
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(revoked_at__isnull=True), name="schedule_calendar_token_one_live"
+                fields=["person"],
+                condition=Q(revoked_at__isnull=True),
+                name="schedule_calendar_token_one_live",
             ),
         ]
 

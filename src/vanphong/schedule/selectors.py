@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from vanphong.api.models import token_hash
 from vanphong.core.models import Membership, Organization, Person, Role
 from vanphong.core.permissions import Action, can, grants_of, may_anywhere
 from vanphong.core.selectors import LEADER_ROLES
-from vanphong.schedule.models import Event, EventState, ScheduleWeek, monday_of
+from vanphong.schedule.models import CalendarToken, Event, EventState, ScheduleWeek, monday_of
 
 # Who else a schedule names among those attending: the chiefs of the committee's office.
 OFFICE_LEADER_ROLES = (Role.OFFICE_CHIEF, Role.OFFICE_DEPUTY_CHIEF)
@@ -313,3 +314,20 @@ def published_events(committee: Organization, since: dt.date, until: dt.date) ->
         .prefetch_related("attendees")
         .order_by("day", "starts_at", "pk")
     )
+
+
+def calendar_token_of(person: Person) -> CalendarToken | None:
+    """The person's live calendar link, if they made one."""
+    return CalendarToken.objects.live().filter(person=person).first()
+
+
+def person_of_calendar_token(plaintext: str) -> Person | None:
+    """Whose calendar link `plaintext` is: a live token of an active person, else
+    None (the feed then answers as if the address did not exist)."""
+    token = (
+        CalendarToken.objects.live()
+        .filter(digest=token_hash(plaintext), person__is_active=True)
+        .select_related("person")
+        .first()
+    )
+    return token.person if token is not None else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,12 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vanphong.api.models import token_hash
 from vanphong.core import audit
 from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, can
 from vanphong.core.selectors import committee_leaders
 from vanphong.schedule import selectors
-from vanphong.schedule.models import Event, EventKind, EventState, ScheduleWeek, monday_of
+from vanphong.schedule.models import (
+    CalendarToken,
+    Event,
+    EventKind,
+    EventState,
+    ScheduleWeek,
+    monday_of,
+)
 
 
 class AuditAction(enum.StrEnum):
@@ -28,6 +37,8 @@ class AuditAction(enum.StrEnum):
     EVENT_UPDATED = "schedule.event_updated"
     EVENT_CANCELLED = "schedule.event_cancelled"
     WEEK_PUBLISHED = "schedule.week_published"
+    CALENDAR_LINK_MADE = "schedule.calendar_link_made"
+    CALENDAR_LINK_REVOKED = "schedule.calendar_link_revoked"
 
 
 AUDIT_LABELS = {
@@ -35,6 +46,8 @@ AUDIT_LABELS = {
     AuditAction.EVENT_UPDATED: gettext_lazy("Schedule event changed"),
     AuditAction.EVENT_CANCELLED: gettext_lazy("Schedule event cancelled"),
     AuditAction.WEEK_PUBLISHED: gettext_lazy("Weekly schedule published"),
+    AuditAction.CALENDAR_LINK_MADE: gettext_lazy("Calendar link made"),
+    AuditAction.CALENDAR_LINK_REVOKED: gettext_lazy("Calendar link revoked"),
 }
 AUDIT_TARGET_PAGES = {"schedule.event": "schedule_event", "schedule.scheduleweek": "schedule_week_by_id"}
 
@@ -318,3 +331,60 @@ def week_publish(*, actor: Person, organization: Organization, day: dt.date) -> 
         organization=organization,
     )
     return week
+
+
+# --- The calendar link ---------------------------------------------------------------------------
+
+CALENDAR_TOKEN_PREFIX = "lich_"
+CALENDAR_PREFIX_LENGTH = len(CALENDAR_TOKEN_PREFIX) + 6
+
+
+def _locked_person(actor: Person, person: Person) -> Person:
+    """`person`, locked until the transaction ends: two renewals at once would each
+    revoke the same old link and both make a new one (one live link a person)."""
+    if actor.pk != person.pk or not person.is_active:
+        raise PermissionDenied
+    return Person.objects.select_for_update().get(pk=person.pk)
+
+
+@transaction.atomic
+def calendar_link_make(*, actor: Person, person: Person) -> tuple[CalendarToken, str]:
+    """A new secret calendar link for `person` (only they make their own), revoking
+    the one they had: the saved row and the token itself, shown once and kept
+    nowhere (only its hash is stored, the API tokens' `token_hash`)."""
+    person = _locked_person(actor, person)
+    now = timezone.now()
+    old = list(CalendarToken.objects.live().filter(person=person))
+    CalendarToken.objects.filter(pk__in=[token.pk for token in old]).update(revoked_at=now)
+    plaintext = CALENDAR_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = CalendarToken.objects.create(
+        person=person, prefix=plaintext[:CALENDAR_PREFIX_LENGTH], digest=token_hash(plaintext), created_at=now
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CALENDAR_LINK_MADE,
+        target=token,
+        before={"revoked": [t.prefix for t in old]},
+        after={"person": person.pk, "prefix": token.prefix},
+    )
+    return token, plaintext
+
+
+@transaction.atomic
+def calendar_link_revoke(*, actor: Person, person: Person) -> CalendarToken:
+    """Stop `person`'s calendar link (only they stop their own); calendar programs
+    that read it get nothing more."""
+    person = _locked_person(actor, person)
+    token = CalendarToken.objects.live().filter(person=person).first()
+    if token is None:
+        raise ValidationError(_("You have no calendar link to revoke."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.CALENDAR_LINK_REVOKED,
+        target=token,
+        before={"revoked_at": None},
+        after={"prefix": token.prefix, "revoked_at": token.revoked_at.isoformat()},
+    )
+    return token

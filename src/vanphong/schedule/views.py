@@ -68,8 +68,14 @@ def week(request: HttpRequest, organization: int, day: str | None = None) -> Htt
     if day is None or date != monday_of(date):
         return redirect(_week_url(committee, date))
     page = selectors.week_page(person_of(request), committee, date)
-    template = "schedule/_week.html" if is_htmx(request) else "schedule/week.html"
-    return render(request, template, {"page": page, "committee": committee})
+    if is_htmx(request):
+        return render(request, "schedule/_week.html", {"page": page, "committee": committee})
+    calendar_token = selectors.calendar_token_of(person_of(request))
+    return render(
+        request,
+        "schedule/week.html",
+        {"page": page, "committee": committee, "calendar_token": calendar_token},
+    )
 
 
 @login_required
@@ -106,10 +112,9 @@ def week_publish(request: HttpRequest, organization: int, day: str) -> HttpRespo
     return redirect(_week_url(committee, date))
 
 
-@login_required
-def calendar_feed(request: HttpRequest, organization: int) -> HttpResponse:
-    """The committee's published events as an iCalendar file (session sign-in)."""
-    committee = _committee(request, organization)
+def _calendar(committee: Organization) -> HttpResponse:
+    """The committee's published events, from eight weeks back to half a year ahead,
+    as an iCalendar file."""
     today = timezone.localdate()
     events = selectors.published_events(
         committee, today - dt.timedelta(weeks=8), today + dt.timedelta(weeks=26)
@@ -119,6 +124,59 @@ def calendar_feed(request: HttpRequest, organization: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="lich-cong-tac-{committee.pk}.ics"'
     return response
+
+
+@login_required
+def calendar_feed(request: HttpRequest, organization: int) -> HttpResponse:
+    """The committee's published events as an iCalendar file (session sign-in)."""
+    return _calendar(_committee(request, organization))
+
+
+def calendar_feed_by_link(request: HttpRequest, organization: int, token: str) -> HttpResponse:
+    """The same file for a calendar program, which cannot sign in: the secret link's
+    token stands for its person, and the committee must be one they may see today
+    (404 for an unknown or revoked link, or a committee out of their reach)."""
+    person = selectors.person_of_calendar_token(token)
+    if person is None:
+        raise Http404
+    committees = Organization.objects.filter(kind__is_committee=True).select_related("kind")
+    return _calendar(get_object_or_404(visible_to(person, committees), pk=organization))
+
+
+def _link_page(request: HttpRequest, committee: Organization, plaintext: str = "") -> HttpResponse:
+    person = person_of(request)
+    link = ""
+    if plaintext:
+        path = reverse("schedule_calendar_link_feed", args=[committee.pk, plaintext])
+        link = request.build_absolute_uri(path)
+    return render(
+        request,
+        "schedule/calendar_link.html",
+        {"committee": committee, "token": selectors.calendar_token_of(person), "link": link},
+    )
+
+
+@login_required
+def calendar_link(request: HttpRequest, organization: int) -> HttpResponse:
+    """The person's secret calendar link for this committee's schedule: whether they
+    have one; making a new one (which stops the old) shows its address, once."""
+    committee = _committee(request, organization)
+    if request.method != "POST":
+        return _link_page(request, committee)
+    person = person_of(request)
+    if request.POST.get("action") == "revoke":
+        try:
+            services.calendar_link_revoke(actor=person, person=person)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The calendar link is revoked: calendar programs no longer read it."))
+        return redirect(reverse("schedule_calendar_link", args=[committee.pk]))
+    _token, plaintext = services.calendar_link_make(actor=person, person=person)
+    # Shown in this answer only (not through a redirect and the session): the
+    # token is kept nowhere.
+    return _link_page(request, committee, plaintext)
 
 
 def _form(request: HttpRequest, committee: Organization, **kwargs: Any) -> EventForm:
