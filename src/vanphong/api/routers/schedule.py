@@ -64,10 +64,11 @@ def _clash(clash: Clash) -> dict[str, Any]:
     }
 
 
-def _event(event: Event, clashes: list[Clash]) -> dict[str, Any]:
+def _event(event: Event, clashes: list[Clash], committee: Organization | None = None) -> dict[str, Any]:
+    """The event; `committee`, when given, is its committee already in hand (a week's)."""
     return {
         "id": event.pk,
-        "organization": ref(event.organization),
+        "organization": ref(committee or event.organization),
         "monday": monday_of(event.day),
         "day": event.day,
         "all_day": event.all_day,
@@ -106,7 +107,7 @@ def _week(page: WeekPage) -> dict[str, Any]:
         "visible": page.visible,
         "double_bookings": page.double_bookings,
         "changes": page.changes,
-        "events": [_event(event, page.clashes.get(event.pk, [])) for event in page.events],
+        "events": [_event(event, page.clashes.get(event.pk, []), page.committee) for event in page.events],
     }
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from vanphong.api.services import token_issue
 from vanphong.core.models import Person, Role, Secrecy
@@ -57,3 +59,11 @@ def api(db) -> Api:
         return Client(headers=headers)
 
     return client
+
+
+def queries(client: Client, url: str) -> int:
+    """How many queries a GET of `url` makes (it must answer 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(captured.captured_queries)

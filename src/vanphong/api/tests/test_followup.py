@@ -11,11 +11,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext, override
 
+from vanphong.api.tests.conftest import queries
 from vanphong.core.models import AuditEvent, Secrecy
 from vanphong.followup import services
 from vanphong.followup.models import Conclusion, FollowUpTask, Progress, TaskReportFile
 from vanphong.followup.services import AuditAction
 from vanphong.followup.tests.conftest import ISSUED
+from vanphong.registry.models import DocumentType
+from vanphong.registry.tests.conftest import document_type, outgoing, terms  # noqa: F401
 
 JSON = "application/json"
 LATER = dt.date(2099, 1, 1)
@@ -108,6 +111,20 @@ def test_tasks_are_filtered_by_state_as_of_a_day_unit_leader_and_overdue(
     assert body["reports"][0]["unit"]["id"] == tree.office.pk  # the office chief, for the office
 
 
+def test_the_queries_do_not_grow_with_the_tasks(api, tree, secretary, office_chief, conclusion, tasks):
+    client = api(secretary)
+    urls = [
+        "/api/v1/followup/tasks/",
+        f"/api/v1/followup/conclusions/{conclusion.pk}/",
+        "/api/v1/followup/conclusions/",
+        "/api/v1/followup/board/",
+    ]
+    few = [queries(client, url) for url in urls]
+    for _ in range(5):
+        assign(office_chief, conclusion, tree.grassroots, secretary, co_units=[tree.bloc, tree.office])
+    assert all(n <= before for n, before in zip([queries(client, url) for url in urls], few, strict=True))
+
+
 def test_nothing_of_another_committee_or_above_ones_clearance(
     api, tree, outsider, member, clerk, office_chief, secretary, conclusion, tasks
 ):
@@ -172,6 +189,25 @@ def test_the_office_enters_a_conclusion_with_one_audit_event(api, tree, office_c
         "/api/v1/followup/conclusions/", {**payload, "organization": tree.other_province.pk}, JSON
     )
     assert elsewhere.status_code == 422 and list(elsewhere.json()["errors"]) == ["organization"]
+
+
+def test_a_conclusion_is_taken_from_the_outgoing_register(api, outgoing, office_chief, tree):  # noqa: F811
+    document = outgoing(
+        document_type=DocumentType.objects.get(code="ket-luan"), abstract="Kết luận về cán bộ"
+    )
+    letter = outgoing()  # a công văn carries no tasks
+    client = api(office_chief)
+    before = AuditEvent.objects.count()
+    response = client.post("/api/v1/followup/conclusions/", {"outgoing": document.pk}, JSON)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["outgoing_id"], body["symbol"], body["kind"]) == (document.pk, document.symbol, "KL")
+    assert body["organization"]["id"] == tree.city.pk and body["title"] == "Kết luận về cán bộ"
+    assert new_events(before) == [AuditAction.CONCLUSION_ENTERED]
+    for chosen in (document, letter):  # followed up already; not a KL or TB
+        refused = client.post("/api/v1/followup/conclusions/", {"outgoing": chosen.pk}, JSON)
+        assert refused.status_code == 422 and list(refused.json()["errors"]) == ["outgoing"]
+    assert Conclusion.objects.count() == 1
 
 
 def test_only_an_office_enters_conclusions(api, tree, secretary, member):

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
+from vanphong.api.tests.conftest import queries
 from vanphong.core.models import AuditEvent, Role
 from vanphong.core.tests.factories import make_person
 from vanphong.programs import services
@@ -86,6 +87,16 @@ def test_a_program_with_its_items_and_execution_rate(
     ]
     item_body = api(committee_member).get(f"/api/v1/programs/items/{item.pk}/").json()
     assert item_body["content"] == item.content and item_body["program_id"] == yearly.pk
+
+
+def test_the_queries_do_not_grow_with_the_items(api, specialist, tree, yearly, leader):
+    client = api(specialist)
+    urls = ["/api/v1/programs/", f"/api/v1/programs/{yearly.pk}/"]
+    add(specialist, yearly, tree, partners=[tree.bloc], leader=leader)
+    few = [queries(client, url) for url in urls]
+    for month in range(1, 6):
+        add(specialist, yearly, tree, partners=[tree.bloc, tree.office], leader=leader, planned_month=month)
+    assert all(n <= before for n, before in zip([queries(client, url) for url in urls], few, strict=True))
 
 
 def test_what_one_does_not_see_is_not_there(api, outsider, member, yearly, item):

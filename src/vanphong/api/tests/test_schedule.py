@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.utils.translation import gettext, override
 
+from vanphong.api.tests.conftest import queries
 from vanphong.core.models import AuditEvent, Role
 from vanphong.core.tests.factories import persona
 from vanphong.schedule import services
@@ -95,6 +96,29 @@ def test_a_leader_booked_twice_is_flagged(api, specialist, tree, meeting, standi
     flags = {e["id"]: e["double_bookings"] for e in body["events"]}
     assert [(c["event_id"], c["person"]["id"]) for c in flags[meeting.pk]] == [(other.pk, standing.pk)]
     assert [(c["event_id"], c["person"]["id"]) for c in flags[other.pk]] == [(meeting.pk, standing.pk)]
+
+
+def test_the_weeks_queries_do_not_grow_with_its_events(api, specialist, tree, secretary, standing):
+    client, url = api(specialist), week_url(tree, f"week={ISO_WEEK}")
+
+    def more(n: int) -> None:
+        for hour in range(8, 8 + n):
+            add(
+                specialist,
+                tree,
+                title=f"Họp {hour}",
+                starts_at=dt.time(hour),
+                ends_at=None,
+                presiding=secretary,
+                attendees=[standing],
+                preparing_unit=tree.office,
+                confirm_double_booking=True,
+            )
+
+    more(2)
+    few = queries(client, url)
+    more(5)
+    assert queries(client, url) <= few
 
 
 def test_outsiders_see_nothing(api, outsider, member, tree, meeting, specialist):
