@@ -132,7 +132,7 @@ def tasks_sentence(figures: Figures) -> str:
         for n, what in (
             (tasks.done_late, "nhiệm vụ hoàn thành quá hạn"),
             (tasks.overdue, "nhiệm vụ quá hạn chưa hoàn thành"),
-            (tasks.not_yet_due, "nhiệm vụ chưa đến hạn báo cáo"),
+            (tasks.not_yet_due, "nhiệm vụ chưa đến hạn"),
         )
         if n
     ]
