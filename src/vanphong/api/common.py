@@ -4,7 +4,7 @@ records named in the output, and choices among those the page's form would offer
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,6 +36,10 @@ def invalid_choice(field: str) -> ValidationError:
     )
 
 
+@overload
+def one(queryset: QuerySet[M], pk: int, field: str) -> M: ...
+@overload
+def one(queryset: QuerySet[M], pk: int | None, field: str) -> M | None: ...
 def one(queryset: QuerySet[M], pk: int | None, field: str) -> M | None:
     """The chosen record among those the page's form would offer, or a 422 on `field`."""
     if pk is None:

@@ -210,15 +210,14 @@ def task_add(request: HttpRequest, conclusion_id: int, payload: TaskIn) -> Statu
     if not can(person, Action.DRAFT, committee):
         raise PermissionDenied
     units = core_selectors.subtree(committee)
+    leaders = core_selectors.committee_leaders(committee).filter(is_active=True)
     task = services.task_add(
         actor=person,
         conclusion=conclusion,
         content=payload.content,
-        lead_unit=one(units, payload.lead_unit, "lead_unit"),  # type: ignore[arg-type]
+        lead_unit=one(units, payload.lead_unit, "lead_unit"),
         co_units=some(units, payload.co_units, "co_units"),
-        leader=one(
-            core_selectors.committee_leaders(committee).filter(is_active=True), payload.leader, "leader"
-        ),  # type: ignore[arg-type]
+        leader=one(leaders, payload.leader, "leader"),
         deadline=payload.deadline,
     )
     return Status(201, _task_detail(request, task.pk))

@@ -183,7 +183,7 @@ def item_add(request: HttpRequest, program_id: int, payload: ItemIn) -> Status[d
         actor=person_of(request),
         program=program,
         content=payload.content,
-        lead=one(bodies, payload.lead, "lead"),  # type: ignore[arg-type]
+        lead=one(bodies, payload.lead, "lead"),
         partners=some(bodies, payload.partners, "partners"),
         partners_note=payload.partners_note,
         leader=one(committee_leaders(committee), payload.leader, "leader"),

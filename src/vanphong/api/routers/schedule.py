@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -120,7 +121,7 @@ def _fresh(person: Person, event: Event) -> dict[str, Any]:
 # --- Fetching -------------------------------------------------------------------------------------
 
 
-def _events() -> Any:
+def _events() -> QuerySet[Event]:
     return Event.objects.select_related("organization__kind", "week", "presiding", "preparing_unit")
 
 
