@@ -66,16 +66,13 @@ def _process_cpu(pid: int) -> float:
 
 
 def _multipage(folder: Path, pages: list[tuple[Path, str]], per_file: int) -> None:
-    """The pages as multi-page TIFF files of `per_file` pages (JPEG inside, as scanners
-    write them), as a dossier is scanned: one file, many pages."""
-    from PIL import Image
+    """The pages as PDF files of `per_file` pages, each page the scanner's JPEG, as an
+    office scanner scans a dossier to PDF: one file, many pages."""
+    import img2pdf
 
     for start in range(0, len(pages), per_file):
-        images = [Image.open(path) for path, _text in pages[start : start + per_file]]
-        target = folder / f"ho-so-{start // per_file + 1:03d}.tif"
-        images[0].save(
-            target, save_all=True, append_images=images[1:], compression="jpeg", quality=90, dpi=(300, 300)
-        )
+        target = folder / f"ho-so-{start // per_file + 1:03d}.pdf"
+        target.write_bytes(img2pdf.convert([str(path) for path, _text in pages[start : start + per_file]]))
 
 
 def _pages(folder: Path, count: int, kind: str, *, level: bool = False) -> list[tuple[Path, str]]:
@@ -196,7 +193,7 @@ def main() -> None:
         "--pages-per-file",
         type=int,
         default=1,
-        help="the pipeline imports the pages as multi-page TIFF files of this many pages (JPEG inside)",
+        help="the pipeline imports the pages as PDF files of this many pages (a JPEG each)",
     )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanphong.settings")

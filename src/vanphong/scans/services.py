@@ -140,8 +140,23 @@ def _refuse(record: ScanFile, *, state: str, message: str) -> None:
     )
 
 
+def _earlier_copy(record: ScanFile) -> ScanFile | None:
+    """The first received file of the same content in the organization (the one kept)."""
+    return (
+        ScanFile.objects.filter(organization=record.organization, sha256=record.sha256, pk__lt=record.pk)
+        .exclude(state__in=[FileState.REFUSED, FileState.DUPLICATE, FileState.FAILED])
+        .select_related("batch")
+        .order_by("pk")
+        .first()
+    )
+
+
 def file_receive(*, file_id: int) -> None:
-    """Step 2 for one file; does nothing for a file already past it."""
+    """Step 2 for one file; does nothing for a file already past it.
+
+    The file is converted and cut outside any transaction, and recorded in a short one
+    after: on SQLite a transaction holds the database's only write lock, and a long
+    TIFF converted inside one made the other workers give up waiting for it."""
     record = ScanFile.objects.select_related("batch").filter(pk=file_id, state=FileState.RECEIVED).first()
     if record is None:
         return
@@ -159,19 +174,20 @@ def file_receive(*, file_id: int) -> None:
         if inspected.kind == "zip":
             _unpack(record, source, folder)
             return
+        pages: list[Path] = []
+        refusal, count = None, 0
+        converted = _earlier_copy(record) is None  # a copy is refused below without converting it
+        if converted:
+            try:
+                count = pipeline.to_pdf(source, folder / "normalized.pdf")
+                pages = pipeline.split_pages(folder / "normalized.pdf", folder / "pages")
+            except pipeline.ScanRefused as refused:
+                refusal = refused
         with transaction.atomic():
-            record = ScanFile.objects.select_for_update().get(pk=record.pk)
+            record = ScanFile.objects.select_for_update().select_related("batch").get(pk=record.pk)
             if record.state != FileState.RECEIVED:
                 return
-            earlier = (
-                # The first received of the same content is the one kept.
-                ScanFile.objects.filter(
-                    organization=record.organization, sha256=record.sha256, pk__lt=record.pk
-                )
-                .exclude(state__in=[FileState.REFUSED, FileState.DUPLICATE, FileState.FAILED])
-                .order_by("pk")
-                .first()
-            )
+            earlier = _earlier_copy(record)
             if earlier is not None:
                 record.duplicate_of = earlier
                 record.save(update_fields=["duplicate_of"])
@@ -182,12 +198,12 @@ def file_receive(*, file_id: int) -> None:
                     % {"name": earlier.original_name, "batch": earlier.batch.title},
                 )
                 return
-            pdf = folder / "normalized.pdf"
-            try:
-                count = pipeline.to_pdf(source, pdf)
-                pages = pipeline.split_pages(pdf, folder / "pages")
-            except pipeline.ScanRefused as refused:
-                _refuse(record, state=FileState.REFUSED, message=refused.message)
+            if refusal is not None:
+                _refuse(record, state=FileState.REFUSED, message=refusal.message)
+                return
+            if not converted:
+                # Its earlier copy was refused or failed in the meantime: converted next time.
+                _after_commit("receive_file", [record.pk])
                 return
             created = []
             for number, page in enumerate(pages, start=1):

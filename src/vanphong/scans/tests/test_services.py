@@ -170,3 +170,32 @@ def test_the_review_queue_puts_the_least_sure_pages_first(
     )
     failed = ScanPage.objects.create(file=record, organization=tree.city, number=3, state=PageState.FAILED)
     assert list(selectors.review_queue(archivist)) == [failed, unsure, sure]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_is_converted_outside_any_transaction(archivist, tree, scan_png, monkeypatch):
+    """On SQLite a transaction holds the database's only write lock: a long TIFF
+    converted inside one made the other workers give up waiting ("database is locked")."""
+    from django.db import connection
+
+    from vanphong.scans import pipeline
+
+    seen = []
+
+    def watched(step):
+        def run(*args, **kwargs):
+            seen.append((step.__name__, connection.in_atomic_block))
+            return step(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(pipeline, "to_pdf", watched(pipeline.to_pdf))
+    monkeypatch.setattr(pipeline, "split_pages", watched(pipeline.split_pages))
+    batch = services.batch_create(
+        actor=archivist, organization=tree.city, title="Hộp 13", uploads=[("trang.png", io.BytesIO(scan_png))]
+    )
+    record = batch.files.get()
+    services.file_receive(file_id=record.pk)
+    assert seen == [("to_pdf", False), ("split_pages", False)]
+    record.refresh_from_db()
+    assert (record.state, record.page_count) == (FileState.SPLIT, 1)
