@@ -3,8 +3,6 @@ database (a backup, a leaked dump) gives nobody a working token."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,10 +11,6 @@ from vanphong.core.models import Person
 
 TOKEN_PREFIX = "vp_"
 PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
-
-
-def token_hash(plaintext: str) -> str:
-    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -6,7 +6,6 @@ trail names it by its prefix, never by the secret."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vanphong.api import selectors
-from vanphong.api.models import PREFIX_LENGTH, TOKEN_PREFIX, ApiToken, token_hash
+from vanphong.api.models import PREFIX_LENGTH, TOKEN_PREFIX, ApiToken
 from vanphong.core import audit
 from vanphong.core.models import Person
+from vanphong.core.tokens import new_token, token_hash
 
 # Writing `last_used_at` on every request would turn every read into a write.
 TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -60,7 +60,7 @@ def token_issue(*, actor: Person | None, person: Person, name: str) -> tuple[Api
         raise ValidationError({"name": _("The name is too long.")})
     if not person.is_active:
         raise ValidationError({"person": _("This person's account is not active.")})
-    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    plaintext = new_token(TOKEN_PREFIX)
     token = ApiToken.objects.create(
         person=person,
         name=name,

@@ -185,7 +185,7 @@ class CalendarToken(models.Model):
     """A person's secret calendar link: calendar programs cannot sign in, so the
     address itself carries a token, which reads the schedules its person may see and
     nothing else. Only the token's SHA-256 is kept (as for the API's tokens: the
-    same `token_hash`), so a copy of the database opens no calendar; one live token a
+    same `core.tokens.token_hash`), so a copy of the database opens no calendar; one live token a
     person, a new one revoking the old."""
 
     person = models.ForeignKey(

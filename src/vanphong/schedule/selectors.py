@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from vanphong.api.models import token_hash
+from vanphong.core.tokens import token_hash
 from vanphong.core.models import Membership, Organization, Person, Role
 from vanphong.core.permissions import Action, can, grants_of, may_anywhere
 from vanphong.core.selectors import LEADER_ROLES

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanphong.api.models import token_hash
 from vanphong.core import audit
 from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, can
 from vanphong.core.selectors import committee_leaders
+from vanphong.core.tokens import new_token, token_hash
 from vanphong.schedule import selectors
 from vanphong.schedule.models import (
     CalendarToken,
@@ -351,12 +350,12 @@ def _locked_person(actor: Person, person: Person) -> Person:
 def calendar_link_make(*, actor: Person, person: Person) -> tuple[CalendarToken, str]:
     """A new secret calendar link for `person` (only they make their own), revoking
     the one they had: the saved row and the token itself, shown once and kept
-    nowhere (only its hash is stored, the API tokens' `token_hash`)."""
+    nowhere (only its hash is stored: `core.tokens`)."""
     person = _locked_person(actor, person)
     now = timezone.now()
     old = list(CalendarToken.objects.live().filter(person=person))
     CalendarToken.objects.filter(pk__in=[token.pk for token in old]).update(revoked_at=now)
-    plaintext = CALENDAR_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    plaintext = new_token(CALENDAR_TOKEN_PREFIX)
     token = CalendarToken.objects.create(
         person=person, prefix=plaintext[:CALENDAR_PREFIX_LENGTH], digest=token_hash(plaintext), created_at=now
     )

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from vanphong.api.models import ApiToken, token_hash
+from vanphong.api.models import ApiToken
 from vanphong.core.tests.factories import city_clerk, make_tree
+from vanphong.core.tokens import token_hash
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

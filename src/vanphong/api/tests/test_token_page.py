@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from vanphong.api import services
-from vanphong.api.models import ApiToken, token_hash
+from vanphong.api.models import ApiToken
 from vanphong.core.models import AuditEvent, Person
+from vanphong.core.tokens import token_hash
 
 LIST = reverse("apitoken_list")
 API = "/api/v1/incoming/"

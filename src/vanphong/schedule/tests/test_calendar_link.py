@@ -14,11 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from vanphong.api.models import token_hash
 from vanphong.core import services as core_services
 from vanphong.core.models import AuditEvent, Membership, Role
 from vanphong.core.tests.conftest import clerk, member, office_chief, outsider, secretary, tree  # noqa: F401
 from vanphong.core.tests.factories import make_person, persona
+from vanphong.core.tokens import token_hash
 from vanphong.schedule import services
 from vanphong.schedule.models import CalendarToken
 from vanphong.schedule.services import AuditAction
