@@ -37,7 +37,7 @@ def test_the_office_enters_a_conclusion_then_its_tasks(client, tree, office_chie
             "content": "Xây dựng kế hoạch",
             "lead_unit": tree.bloc.pk,
             "leader": secretary.pk,
-            "deadline": "30/11/2026",
+            "deadline": "30/11/2099",
         },
     )
     page = client.get(reverse("conclusion_detail", args=[conclusion.pk])).content.decode()
