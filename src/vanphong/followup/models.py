@@ -74,19 +74,30 @@ class TaskState(models.TextChoices):
     OVERDUE = "overdue", _("Overdue, not done")  # quá hạn chưa hoàn thành
 
 
+def state_conditions(today: dt.date) -> dict[str, Q]:
+    """The condition of each TaskState as of `today`: exactly one holds for any task.
+    `with_state` labels a task by them and the leaders' board counts by them, so the
+    two agree. Done without a completion day counts as done late."""
+    done = Q(progress=Progress.DONE)
+    on_time = Q(completed_on__lte=models.F("deadline"))
+    due = Q(deadline__lt=today)
+    under_way = Q(progress=Progress.IN_PROGRESS)
+    return {
+        TaskState.DONE_ON_TIME: done & on_time,
+        TaskState.DONE_LATE: done & ~on_time,
+        TaskState.OVERDUE: ~done & due,
+        TaskState.IN_PROGRESS: under_way & ~due,
+        TaskState.NOT_STARTED: ~done & ~under_way & ~due,
+    }
+
+
 class FollowUpTaskQuerySet(models.QuerySet["FollowUpTask"]):
     def with_state(self, today: dt.date | None = None) -> FollowUpTaskQuerySet:
         """Each task annotated with `state` (a TaskState value) as of `today`."""
-        today = today or timezone.localdate()
+        conditions = state_conditions(today or timezone.localdate())
         return self.annotate(
             state=Case(
-                When(
-                    Q(progress=Progress.DONE, completed_on__lte=models.F("deadline")),
-                    then=Value(TaskState.DONE_ON_TIME),
-                ),
-                When(progress=Progress.DONE, then=Value(TaskState.DONE_LATE)),
-                When(deadline__lt=today, then=Value(TaskState.OVERDUE)),
-                When(progress=Progress.IN_PROGRESS, then=Value(TaskState.IN_PROGRESS)),
+                *[When(condition, then=Value(state)) for state, condition in conditions.items()],
                 default=Value(TaskState.NOT_STARTED),
                 output_field=models.CharField(),
             )
@@ -134,6 +145,12 @@ class FollowUpTask(models.Model):
             models.Index(fields=["organization", "deadline"], name="followup_task_committee_due"),
             models.Index(fields=["lead_unit", "deadline"], name="followup_task_unit_due"),
             models.Index(fields=["leader", "deadline"], name="followup_task_leader_due"),
+            # The leaders' board: a committee's tasks grouped by unit and leader, their
+            # states from the last three columns, read from the index alone in its order.
+            models.Index(
+                fields=["organization", "lead_unit", "leader", "progress", "deadline", "completed_on"],
+                name="followup_task_board",
+            ),
         ]
 
     def __str__(self) -> str:

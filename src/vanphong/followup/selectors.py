@@ -12,7 +12,13 @@ from django.utils.translation import pgettext
 
 from vanphong.core.models import Membership, Organization, Person, Role
 from vanphong.core.permissions import Action, can, may_anywhere, organizations_q, visible_to
-from vanphong.followup.models import Conclusion, FollowUpTask, FollowUpTaskQuerySet, TaskState
+from vanphong.followup.models import (
+    Conclusion,
+    FollowUpTask,
+    FollowUpTaskQuerySet,
+    TaskState,
+    state_conditions,
+)
 
 OFFICE_HEADS = (Role.OFFICE_CHIEF, Role.OFFICE_DEPUTY_CHIEF)
 
@@ -162,22 +168,39 @@ class Board:
 
 
 def board(committee: Organization, today: dt.date | None = None) -> Board:
-    """The committee's tasks counted by state, per lead unit and per leader: two
-    grouped queries, whatever the number of tasks."""
+    """The committee's tasks counted by state, per lead unit and per leader: one
+    grouped query over the board's index (a row per unit and leader, a count per
+    state), then the names of those units and leaders: three queries, whatever the
+    number of tasks."""
     today = today or timezone.localdate()
-    tasks = FollowUpTask.objects.filter(organization=committee).with_state(today)
+    # Counted on a column of the index (never null) rather than the key, which the
+    # index does not hold: PostgreSQL can then read the index alone.
+    counts = {state: Count("deadline", filter=when) for state, when in state_conditions(today).items()}
+    groups = list(
+        FollowUpTask.objects.filter(organization=committee)
+        .values("lead_unit", "leader")
+        .annotate(**counts)
+        .order_by()
+    )
+    unit_names = dict(
+        Organization.objects.filter(pk__in={g["lead_unit"] for g in groups}).values_list("pk", "name")
+    )
+    leader_names = dict(
+        Person.objects.filter(pk__in={g["leader"] for g in groups}).values_list("pk", "full_name")
+    )
     total = BoardRow(label="")
     units: dict[int, BoardRow] = {}
-    for row in tasks.values("lead_unit", "lead_unit__name", "state").annotate(n=Count("pk")).order_by():  # type: ignore[misc]
-        units.setdefault(row["lead_unit"], BoardRow(label=row["lead_unit__name"])).counts[row["state"]] = row[
-            "n"
-        ]
-        total.counts[row["state"]] = total.counts.get(row["state"], 0) + row["n"]
     leaders: dict[int, BoardRow] = {}
-    for row in tasks.values("leader", "leader__full_name", "state").annotate(n=Count("pk")).order_by():  # type: ignore[misc]
-        leaders.setdefault(row["leader"], BoardRow(label=row["leader__full_name"])).counts[row["state"]] = (
-            row["n"]
+    for group in groups:
+        rows = (
+            total,
+            units.setdefault(group["lead_unit"], BoardRow(label=unit_names[group["lead_unit"]])),
+            leaders.setdefault(group["leader"], BoardRow(label=leader_names[group["leader"]])),
         )
+        for state in counts:
+            if group[state]:
+                for row in rows:
+                    row.counts[state] = row.counts.get(state, 0) + group[state]
     by_overdue = lambda row: (-row.overdue, -row.open, row.label)  # noqa: E731
     return Board(
         committee=committee,

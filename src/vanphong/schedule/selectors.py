@@ -141,7 +141,17 @@ def week_clashes(events: Sequence[Event], viewer: Person | None = None) -> dict[
     )
     if viewer is not None:
         seen = {e.pk for e in events}
-        candidates = [e for e in candidates if e.pk in seen or may_see(viewer, e)]
+        # Whether the viewer may see an event depends on its committee and whether its
+        # week is published: asked once per pair, not once per event (a query each).
+        answers: dict[tuple[int, bool], bool] = {}
+
+        def visible(event: Event) -> bool:
+            key = (event.organization_id, event.week.is_published)
+            if key not in answers:
+                answers[key] = may_see(viewer, event)
+            return answers[key]
+
+        candidates = [e for e in candidates if e.pk in seen or visible(e)]
     people = {p.pk: p for e in candidates for p in [*e.attendees.all(), e.presiding] if p is not None}
     found: dict[int, list[Clash]] = defaultdict(list)
     for event in planned:

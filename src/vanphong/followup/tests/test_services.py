@@ -221,3 +221,44 @@ def test_a_unit_head_sees_the_tasks_of_their_unit_only(three, tree, heads, outsi
     assert selectors.tasks_visible_to(secretary).count() == 3
     assert not selectors.tasks_visible_to(make_person(organization=tree.cell, role=Role.MEMBER)).exists()
     assert Progress.DONE not in set(FollowUpTask.objects.values_list("progress", flat=True))
+
+
+def test_the_board_counts_each_state_as_the_task_lists_label_it(tree, conclusion, secretary, office_chief):
+    """The board counts by `state_conditions`, the lists label by `with_state`: the
+    same tasks in the same states, including the day the deadline falls."""
+    today = dt.date(2026, 12, 5)
+    cases = [
+        # (deadline, progress, completed on)
+        (today, "not_started", None),
+        (today, "in_progress", None),
+        (today - dt.timedelta(days=1), "not_started", None),
+        (today - dt.timedelta(days=1), "in_progress", None),
+        (today, "done", today),
+        (today - dt.timedelta(days=1), "done", today),
+        (today + dt.timedelta(days=9), "done", today),
+        (today + dt.timedelta(days=9), "done", None),  # done without a day: late
+    ]
+    for n, (deadline, progress, completed) in enumerate(cases, start=1):
+        FollowUpTask.objects.create(
+            conclusion=conclusion,
+            organization=tree.city,
+            number=n,
+            content=f"Việc {n}",
+            lead_unit=tree.bloc if n % 2 else tree.office,
+            leader=secretary if n < 5 else office_chief,
+            deadline=deadline,
+            progress=progress,
+            completed_on=completed,
+        )
+    labelled: dict[str, int] = {}
+    for state in FollowUpTask.objects.with_state(today).values_list("state", flat=True):
+        labelled[state] = labelled.get(state, 0) + 1
+    board = selectors.board(tree.city, today)
+    assert labelled == {"not_started": 1, "in_progress": 1, "overdue": 2, "done_on_time": 2, "done_late": 2}
+    assert board.total.counts == labelled
+    for rows in (board.by_unit, board.by_leader):
+        summed: dict[str, int] = {}
+        for row in rows:
+            for state, n in row.counts.items():
+                summed[state] = summed.get(state, 0) + n
+        assert summed == labelled

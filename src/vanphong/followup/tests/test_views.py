@@ -107,3 +107,55 @@ def test_outsiders_see_nothing(client, tree, outsider, member, office_chief, sec
     assert client.get(reverse("conclusion_create")).status_code == 403
     assert client.get(reverse("followup_board")).status_code == 403
     assert client.post(reverse("task_detail", args=[task.pk]), {"note": "x"}).status_code == 404
+
+
+def test_the_boards_queries_do_not_grow_with_its_units_leaders_and_tasks(
+    client, tree, office_chief, secretary, conclusion
+):
+    """The board counts in the database: no query per task, unit or leader (it has
+    100,000 tasks in bench/followup.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vanphong.core import services as core_services
+    from vanphong.core.models import Role
+    from vanphong.core.tests.factories import kind, make_person
+    from vanphong.followup import services
+
+    def assign(units, leaders, deadline):
+        for unit in units:
+            for leader in leaders:
+                services.task_add(
+                    actor=office_chief,
+                    conclusion=conclusion,
+                    content=f"Việc của {unit.name}",
+                    lead_unit=unit,
+                    leader=leader,
+                    deadline=deadline,
+                )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("followup_board"))
+        assert page.status_code == 200
+        return len(captured), page.content.decode()
+
+    assign([tree.bloc], [secretary], dt.date(2026, 11, 20))
+    client.force_login(secretary)
+    few, _page = queries()
+    units = [
+        core_services.organization_create(
+            actor=None,
+            parent=tree.bloc,
+            name=f"Đảng ủy Sở {n}",
+            abbreviation=f"S{n}",
+            kind=kind("grassroots-committee"),
+        )
+        for n in range(5)
+    ]
+    leaders = [make_person(organization=tree.city, role=Role.STANDING_MEMBER) for _ in range(3)]
+    assign([tree.grassroots, tree.office, *units], [secretary, *leaders], dt.date(2099, 1, 1))
+    many, page = queries()
+    assert many == few
+    assert 'data-count="total">29<' in page and units[4].name in page and leaders[2].full_name in page
+

@@ -198,3 +198,67 @@ def test_the_audit_log_shows_the_schedules_events(client, office_chief, tree, we
     assert reverse("schedule_event", args=[kept.pk]) in page
     assert reverse("schedule_week_by_id", args=[kept.week_id]) in page
     assert client.get(reverse("schedule_week_by_id", args=[kept.week_id])).url == _url(tree)
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_weeks_queries_do_not_grow_with_its_events(client, specialist, tree, secretary, standing):  # noqa: F811
+    """No query per event, per attendee or per other committee's booking (the week
+    of a busy committee has dozens: bench/followup.py)."""
+    from vanphong.core import services as core_services
+    from vanphong.core.models import Role
+    from vanphong.core.tests.factories import make_person
+
+    # A Standing Committee member of the city who is also the Secretary of the Sở's
+    # committee: that committee books them too, and the page asks whether the viewer
+    # may see each of those bookings.
+    both = make_person(organization=tree.grassroots, role=Role.SECRETARY)
+    core_services.membership_add(
+        actor=None,
+        person=both,
+        organization=tree.city,
+        role=Role.STANDING_MEMBER,
+        started_on=dt.date(2020, 1, 1),
+    )
+    other = make_person(organization=tree.grassroots, role=Role.SPECIALIST)
+
+    def fill(count, hour):
+        for n in range(count):
+            add(
+                specialist,
+                tree,
+                title=f"Làm việc {hour}-{n}",
+                starts_at=dt.time(hour + n % 3, 0),
+                ends_at=None,
+                presiding=secretary,
+                attendees=[standing, both],
+                preparing_unit=tree.bloc,
+                confirm_double_booking=True,
+            )
+            add(
+                other,
+                tree,
+                organization=tree.grassroots,
+                title=f"Dự hội nghị {hour}-{n}",
+                starts_at=dt.time(hour, 30),
+                ends_at=None,
+                presiding=both,
+                confirm_double_booking=True,
+            )
+        services.week_publish(actor=other, organization=tree.grassroots, day=MONDAY)
+        services.week_publish(actor=specialist, organization=tree.city, day=MONDAY)
+
+    fill(2, 8)
+    client.force_login(secretary)
+    few = _queries(client, _url(tree))
+    fill(12, 13)
+    page = client.get(_url(tree)).content.decode()
+    assert page.count('id="event-') == 14 and "Dự hội nghị 13-" in page
+    assert _queries(client, _url(tree)) == few
