@@ -158,8 +158,13 @@ def board(request: HttpRequest) -> HttpResponse:
     committee = committees.filter(pk=request.GET.get("committee") or 0).first() or committees.first()
     if committee is None:
         raise PermissionDenied
+    today = timezone.localdate()
     return render(
         request,
         "followup/board.html",
-        {"board": selectors.board(committee, timezone.localdate()), "committees": committees},
+        {
+            "board": selectors.board(committee, today),
+            "committees": committees,
+            "programs": selectors.programs_in_force(person, committee, today),
+        },
     )

@@ -159,3 +159,42 @@ def test_the_boards_queries_do_not_grow_with_its_units_leaders_and_tasks(
     assert many == few
     assert 'data-count="total">29<' in page and units[4].name in page and leaders[2].full_name in page
 
+
+def test_the_board_shows_the_programs_in_force_with_their_execution_rate(
+    client, tree, office_chief, secretary
+):
+    """The committee's issued programs whose period holds today, linked to their page;
+    not one still drafted, nor another committee's."""
+    from django.utils import timezone
+
+    from vanphong.core.models import Role
+    from vanphong.core.tests.factories import make_person
+    from vanphong.programs import services as programs
+    from vanphong.programs.models import ProgramKind
+
+    today = timezone.localdate()
+    year = programs.program_create(
+        actor=office_chief, organization=tree.city, kind=ProgramKind.YEAR, year=today.year
+    )
+    first, _second = (
+        programs.item_add(actor=office_chief, program=year, content=content, lead=tree.office)
+        for content in ("Sơ kết công tác", "Tổng kết năm")
+    )
+    programs.program_issue(actor=secretary, program=year, issued_on=dt.date(today.year, 1, 5))
+    programs.item_set_state(actor=office_chief, item=first, state="done", done_on=today)
+    month = programs.program_create(
+        actor=office_chief,
+        organization=tree.city,
+        kind=ProgramKind.MONTH,
+        year=today.year,
+        period=today.month,
+    )
+    other_chief = make_person(organization=tree.other_province, role=Role.OFFICE_CHIEF)
+    other = programs.program_create(
+        actor=other_chief, organization=tree.other_province, kind=ProgramKind.YEAR, year=today.year
+    )
+    client.force_login(secretary)
+    page = client.get(reverse("followup_board")).content.decode()
+    assert f'href="{reverse("program_detail", args=[year.pk])}"' in page
+    assert 'data-count="execution">1 / 2 (50%)<' in page
+    assert f'data-program="{month.pk}"' not in page and f'data-program="{other.pk}"' not in page
