@@ -176,6 +176,17 @@ class BreakdownForm(forms.Form):
         )
 
 
+class MoveForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("To the program"), queryset=Program.objects.none())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, targets: list[Program], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _queryset(
+            self, "program", Program.objects.filter(pk__in=[p.pk for p in targets]).order_by("starts_on")
+        )
+
+
 KIND_FILTER = [("", _("All kinds")), *ProgramKind.choices]
 
 

@@ -223,6 +223,16 @@ class ProgramItem(models.Model):
         related_name="breakdown",
         verbose_name=_("broken down from"),
     )
+    # The item of an earlier program this one was moved from (that one is marked
+    # moved; it lists this one as `moved_to`).
+    moved_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moved_to",
+        verbose_name=_("moved from"),
+    )
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

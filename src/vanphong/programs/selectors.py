@@ -33,11 +33,13 @@ def navigation(person: Person) -> list[tuple[str, str, str]]:
 
 def related_records(record: object) -> list[object]:
     """For the history of a program: the events of its items; of an item: those of
-    the items it is broken down into (core's `record_history` hook)."""
+    the items it is broken down into and of the one it was moved to (core's
+    `record_history` hook)."""
     if isinstance(record, Program):
         return list(record.items.all())
     if isinstance(record, ProgramItem):
-        return list(record.breakdown.all())
+        moved = ProgramItem.objects.filter(moved_from=record)
+        return [*record.breakdown.all(), *moved]
     return []
 
 
@@ -119,6 +121,22 @@ def breakdown_targets(item: ProgramItem) -> list[Program]:
         .exclude(state=ProgramState.CLOSED)
         .exclude(items__source=item)
         .order_by("starts_on", "kind")
+    )
+
+
+def move_targets(item: ProgramItem) -> list[Program]:
+    """The programs a planned item may be postponed to: later programs of the same
+    committee and kind (the months after its month, the years after its year), not
+    closed; none when the item is not planned or its program is closed."""
+    program = item.program
+    if item.state != ItemState.PLANNED or program.state == ProgramState.CLOSED:
+        return []
+    return list(
+        Program.objects.filter(
+            organization_id=program.organization_id, kind=program.kind, starts_on__gt=program.ends_on
+        )
+        .exclude(state=ProgramState.CLOSED)
+        .order_by("starts_on")[:12]
     )
 
 

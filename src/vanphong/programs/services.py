@@ -44,6 +44,7 @@ class AuditAction(enum.StrEnum):
     ITEM_UPDATED = "programs.item_updated"
     ITEM_STATE_CHANGED = "programs.item_state_changed"
     ITEM_BROKEN_DOWN = "programs.item_broken_down"
+    ITEM_MOVED = "programs.item_moved"
 
 
 AUDIT_LABELS = {
@@ -55,6 +56,7 @@ AUDIT_LABELS = {
     AuditAction.ITEM_UPDATED: gettext_lazy("Program item changed"),
     AuditAction.ITEM_STATE_CHANGED: gettext_lazy("Program item marked"),
     AuditAction.ITEM_BROKEN_DOWN: gettext_lazy("Program item broken down"),
+    AuditAction.ITEM_MOVED: gettext_lazy("Program item moved to a later program"),
 }
 AUDIT_TARGET_PAGES = {"programs.program": "program_detail", "programs.programitem": "program_item_detail"}
 
@@ -575,3 +577,91 @@ def item_break_down(
     return _create_item(
         actor, target, values, list(source.partners.all()), AuditAction.ITEM_BROKEN_DOWN, source=source
     )
+
+
+def _moved_time(target: Program) -> tuple[int, int | None, int | None]:
+    """When a moved item is planned in its new program: the program's month or
+    quarter; the first quarter of a half; the year of a yearly or full-term one."""
+    year = target.year or target.starts_on.year
+    if target.kind == ProgramKind.MONTH:
+        return year, None, target.period
+    if target.kind == ProgramKind.QUARTER:
+        return year, target.period, None
+    if target.kind == ProgramKind.HALF:
+        return year, 2 * target.period - 1, None
+    return year, None, None
+
+
+@transaction.atomic
+def item_move(*, actor: Person, item: ProgramItem, program: Program, note: str = "") -> ProgramItem:
+    """Postpone a planned item to `program`, a later program of the same committee and
+    kind (the next month's, the next year's): the item is created there, naming the
+    one it was moved from, and the original is marked moved (with `note`, else the
+    target's title). Refused when either program is closed, when the target is not
+    later, or the item is not planned any more. One audit event, on the new item,
+    with the original's state before and after."""
+    source, origin = _locked_item(item)
+    target = _locked(program)
+    _check(actor, Action.DRAFT, origin.organization)  # the target's too: same committee below
+    _refuse_closed(origin)
+    _refuse_closed(target)
+    errors: dict[str, str] = {}
+    if target.organization_id != origin.organization_id:
+        errors["program"] = _("Choose a program of the same committee.")
+    elif target.kind != origin.kind or target.starts_on <= origin.ends_on:
+        errors["program"] = _("Choose a later program of the same kind as %(program)s.") % {
+            "program": origin.title
+        }
+    elif source.state != ItemState.PLANNED:
+        errors["program"] = _("Only a planned item is moved (this one is: %(state)s).") % {
+            "state": source.get_state_display()
+        }
+    if errors:
+        raise ValidationError(errors)
+    year, quarter, month = _moved_time(target)
+    partners = list(source.partners.all())
+    values = _clean_item(
+        target,
+        {
+            "content": source.content,
+            "lead": source.lead,
+            "partners_note": source.partners_note,
+            "leader": source.leader,
+            "planned_year": year,
+            "planned_quarter": quarter,
+            "planned_month": month,
+            "timing_note": source.timing_note,
+            "output_kind": source.output_kind,
+            "output_type": source.output_type,
+            "output_note": source.output_note,
+        },
+        partners,
+    )
+    last = target.items.aggregate(last=Max("position"))["last"] or 0
+    moved = ProgramItem.objects.create(
+        program=target,
+        organization=target.organization,
+        position=last + 1,
+        moved_from=source,
+        created_by=actor,
+        **values,
+    )
+    moved.partners.set(partners)
+    before = {"state": source.state, "state_note": source.state_note}
+    source.state = ItemState.MOVED
+    source.state_note = " ".join((note or target.title).split())[:300]
+    source.save(update_fields=["state", "state_note"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.ITEM_MOVED,
+        target=moved,
+        before={"moved_from": source.pk, "program": origin.title, **before},
+        after={
+            **item_snapshot(moved),
+            "moved_from": source.pk,
+            "moved_from_state": source.state,
+            "moved_from_note": source.state_note,
+        },
+        organization=target.organization,
+    )
+    return moved

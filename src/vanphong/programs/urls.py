@@ -13,4 +13,5 @@ urlpatterns = [
     path("items/<int:pk>/", views.program_item_detail, name="program_item_detail"),
     path("items/<int:pk>/edit/", views.item_edit, name="program_item_edit"),
     path("items/<int:pk>/state/", views.item_state, name="program_item_state"),
+    path("items/<int:pk>/move/", views.item_move, name="program_item_move"),
 ]

@@ -23,6 +23,7 @@ from vanphong.programs.forms import (
     BreakdownForm,
     IssueForm,
     ItemForm,
+    MoveForm,
     ProgramEditForm,
     ProgramFilterForm,
     ProgramForm,
@@ -292,11 +293,14 @@ def program_item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     break it down further, and its history."""
     person = person_of(request)
     item = get_object_or_404(
-        selectors.items_visible_to(person).select_related("lead", "leader", "output_type", "source__program"),
+        selectors.items_visible_to(person).select_related(
+            "lead", "leader", "output_type", "source__program", "moved_from__program"
+        ),
         pk=pk,
     )
     may_edit = _may(request, Action.DRAFT, item.program)
     targets = selectors.breakdown_targets(item) if may_edit else []
+    moves = selectors.move_targets(item) if may_edit else []
     form = BreakdownForm(request.POST or None, targets=targets)
 
     def break_down(data: dict[str, Any]) -> ProgramItem:
@@ -321,9 +325,36 @@ def program_item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "program": item.program,
             "time": labels.item_time_label(item),
             "breakdown": item.breakdown.select_related("program").order_by("program__starts_on"),
+            "moved_to": ProgramItem.objects.filter(moved_from=item).select_related("program").first(),
             "may_edit": may_edit,
             "states": ItemState.choices,
             "form": form if targets or form.is_bound else None,
+            "move_form": MoveForm(targets=moves) if moves else None,
             "events": core_selectors.record_history(item, person),
         },
     )
+
+
+@login_required
+@require_POST
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Postpone a planned item to a later program: created there, marked moved here."""
+    item = _item(request, pk)
+    _require(request, Action.DRAFT, item.program)
+    form = MoveForm(request.POST, targets=selectors.move_targets(item))
+    if form.is_valid():
+        try:
+            moved = services.item_move(
+                actor=person_of(request),
+                item=item,
+                program=form.cleaned_data["program"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(request, _("Item moved to %(program)s.") % {"program": moved.program.title})
+            return redirect("program_item_detail", moved.pk)
+    else:
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect("program_item_detail", item.pk)

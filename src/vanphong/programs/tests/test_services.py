@@ -288,3 +288,71 @@ def test_the_execution_rate_per_period(specialist, tree, yearly):
     assert (q4.planned, q4.done, q4.dropped) == (1, 1, 1)  # the whole year ends in Q4
     listed = selectors.program_list(specialist).get(pk=yearly.pk)
     assert (listed.planned, listed.done) == (3, 2)
+
+
+def test_an_item_moved_to_a_later_program_is_created_there(specialist, tree, leader, november):
+    partner = tree.bloc
+    item = add(specialist, november, tree, leader=leader, partners=[partner], output_note="Nghị quyết")
+    december = services.program_create(
+        actor=specialist, organization=tree.city, kind="month", year=YEAR, period=12
+    )
+    before = AuditEvent.objects.count()
+    moved = services.item_move(actor=specialist, item=item, program=december, note="Chuyển sang tháng 12")
+    item.refresh_from_db()
+    assert (item.state, item.state_note) == (ItemState.MOVED, "Chuyển sang tháng 12")
+    assert moved.program == december and moved.moved_from == item and item.moved_to == moved
+    assert (moved.content, moved.lead, moved.leader, moved.output_note) == (
+        item.content,
+        tree.office,
+        leader,
+        "Nghị quyết",
+    )
+    assert list(moved.partners.all()) == [partner]
+    assert (moved.planned_year, moved.planned_month, moved.state) == (YEAR, 12, ItemState.PLANNED)
+    assert moved.position == 1
+    (event,) = AuditEvent.objects.filter(action=AuditAction.ITEM_MOVED)
+    assert AuditEvent.objects.count() == before + 1
+    assert event.before["state"] == ItemState.PLANNED and event.after["moved_from_state"] == ItemState.MOVED
+    # The original's history shows the move; the rate counts it moved in November.
+    assert moved in selectors.related_records(item)
+    assert selectors.execution_rate(november).total.moved == 1
+
+
+def test_moving_is_refused_to_a_closed_or_not_later_program(
+    specialist, office_chief, outsider, tree, yearly, november
+):
+    item = add(specialist, november, tree)
+    october = services.program_create(
+        actor=specialist, organization=tree.city, kind="month", year=YEAR, period=10
+    )
+    december = services.program_create(
+        actor=specialist, organization=tree.city, kind="month", year=YEAR, period=12
+    )
+    add(specialist, december, tree, planned_month=12)
+    services.program_issue(actor=office_chief, program=december, issued_on=timezone.localdate())
+    services.program_close(actor=office_chief, program=december)
+    next_year = services.program_create(actor=specialist, organization=tree.city, kind="year", year=YEAR + 1)
+    other = services.program_create(
+        actor=outsider, organization=tree.other_province, kind="month", year=YEAR + 1, period=1
+    )
+    for target in (october, november, yearly, next_year, other):
+        with pytest.raises(ValidationError) as refused:
+            services.item_move(actor=specialist, item=item, program=target)
+        assert "program" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        services.item_move(actor=specialist, item=item, program=december)
+    assert december.title in refused.value.messages[0]
+    with pytest.raises(PermissionDenied):
+        services.item_move(actor=outsider, item=item, program=october)
+    done = add(specialist, november, tree, content="Đã xong")
+    services.item_set_state(actor=specialist, item=done, state="done", done_on=dt.date(2026, 11, 20))
+    january = services.program_create(
+        actor=specialist, organization=tree.city, kind="month", year=YEAR + 1, period=1
+    )
+    with pytest.raises(ValidationError):
+        services.item_move(actor=specialist, item=done, program=january)
+    item.refresh_from_db()
+    assert (
+        item.state == ItemState.PLANNED and not ProgramItem.objects.filter(moved_from__isnull=False).exists()
+    )
+    assert not AuditEvent.objects.filter(action=AuditAction.ITEM_MOVED).exists()

@@ -240,3 +240,31 @@ def test_the_program_prints_as_docx_in_its_columns(client, specialist, tree, yea
     assert [cell.text for cell in items.rows[0].cells] == [column.label for column in exports.COLUMNS]
     assert [cell.text for cell in items.rows[1].cells] == EXPECTED_ROW
     assert "Công tác năm 2026" in [paragraph.text for paragraph in document.paragraphs]
+
+
+def test_an_item_is_moved_to_a_later_program_from_its_page(
+    client, specialist, committee_member, tree, november
+):
+    item = add(specialist, november, tree, content="Sơ kết công tác dân vận")
+    december = services.program_create(
+        actor=specialist, organization=tree.city, kind="month", year=2026, period=12
+    )
+    url = reverse("program_item_detail", args=[item.pk])
+    client.force_login(committee_member)
+    assert 'id="move-form"' not in client.get(url).content.decode()
+    assert (
+        client.post(reverse("program_item_move", args=[item.pk]), {"program": december.pk}).status_code == 403
+    )
+    client.force_login(specialist)
+    assert 'id="move-form"' in client.get(url).content.decode()
+    response = client.post(reverse("program_item_move", args=[item.pk]), {"program": december.pk, "note": ""})
+    moved = december.items.get()
+    assert response["Location"] == reverse("program_item_detail", args=[moved.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="moved-from"' in page and url in page
+    page = client.get(url).content.decode()
+    assert 'id="moved-to"' in page and 'id="move-form"' not in page
+    with override("vi"):
+        assert str(services.AUDIT_LABELS[services.AuditAction.ITEM_MOVED]) in page  # the original's history
+    item.refresh_from_db()
+    assert item.state == ItemState.MOVED and item.state_note == december.title
