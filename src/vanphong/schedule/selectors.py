@@ -153,14 +153,17 @@ def week_clashes(events: Sequence[Event], viewer: Person | None = None) -> dict[
 
         candidates = [e for e in candidates if e.pk in seen or visible(e)]
     people = {p.pk: p for e in candidates for p in [*e.attendees.all(), e.presiding] if p is not None}
+    # Each candidate's day, span and leaders worked out once: a busy week compares
+    # dozens of events with dozens of bookings.
+    by_day: dict[dt.date, list[tuple[Event, tuple[dt.time, dt.time], set[int]]]] = defaultdict(list)
+    for other in candidates:
+        by_day[other.day].append((other, other.occupies(), _booked(other)))
     found: dict[int, list[Clash]] = defaultdict(list)
     for event in planned:
-        mine = _booked(event)
-        for other in candidates:
-            if other.pk == event.pk or other.day != event.day:
-                continue
-            if _overlap(event.occupies(), other.occupies()):
-                for pk in sorted(mine & _booked(other)):
+        mine, span = _booked(event), event.occupies()
+        for other, other_span, theirs in by_day[event.day]:
+            if other.pk != event.pk and _overlap(span, other_span):
+                for pk in sorted(mine & theirs):
                     found[event.pk].append(Clash(people[pk], other))
     return dict(found)
 
