@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from vanphong.core.tokens import token_hash
 from vanphong.core.models import Membership, Organization, Person, Role
 from vanphong.core.permissions import Action, can, grants_of, may_anywhere
 from vanphong.core.selectors import LEADER_ROLES
+from vanphong.core.tokens import token_hash
 from vanphong.schedule.models import CalendarToken, Event, EventState, ScheduleWeek, monday_of
 
 # Who else a schedule names among those attending: the chiefs of the committee's office.

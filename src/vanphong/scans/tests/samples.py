@@ -98,6 +98,7 @@ def render_page(
     specks: int = 150,
     upside_down: bool = False,
     seed: int = 6,
+    points: float = 13,
 ) -> Image.Image:
     """A page as a scanner returns it: the text typeset in greyscale on A4 at 300 dpi,
     slightly blurred (the optics), turned by `skew` degrees (a sheet not quite straight
@@ -107,11 +108,12 @@ def render_page(
     The text is laid out one line per line of the returned image, as `page_text` gives
     it back."""
     rng = random.Random(seed)
-    face = font()
+    size = round(points * DPI / 72)
+    face = font(size)
     page = Image.new("L", A4_PIXELS, 255)
     draw = ImageDraw.Draw(page)
     y = MARGIN
-    line_height = round(FONT_PIXELS * 1.45)
+    line_height = round(size * 1.45)
     for line in _wrap(text, face, A4_PIXELS[0] - 2 * MARGIN):
         draw.text((MARGIN, y), line, font=face, fill=20)
         y += line_height
