@@ -27,6 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from vanphong.core.printing import docx_table_borders
 from vanphong.drafting.html import clean_body
 
 # --- The page (36-HD/VPTW; DOMAIN.md §3) ---------------------------------------------
@@ -443,21 +444,12 @@ class _DocxBuilder:
         return paragraph
 
     def _table(self, rows: int, widths_mm: Sequence[float], *, borders: bool) -> Any:
-        from docx.oxml import OxmlElement
         from docx.shared import Mm
 
         table = self.document.add_table(rows=rows, cols=len(widths_mm))
         table.autofit = False
         properties = table._tbl.tblPr
-        edges = OxmlElement("w:tblBorders")
-        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            element = OxmlElement(f"w:{edge}")
-            element.set(_qn("w:val"), "single" if borders else "nil")
-            if borders:
-                element.set(_qn("w:sz"), "4")
-                element.set(_qn("w:color"), "000000")
-            edges.append(element)
-        _insert(properties, edges, _AFTER_TBL_BORDERS)
+        _insert(properties, docx_table_borders(visible=borders), _AFTER_TBL_BORDERS)
         for row in table.rows:
             for cell, width in zip(row.cells, widths_mm, strict=True):
                 cell.width = Mm(width)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vanphong.core.models import Membership, Organization, Role
-from vanphong.core.printing import excel_text
+from vanphong.core.printing import docx_qn, docx_table_borders, excel_text
 from vanphong.drafting.layout import header_of
 from vanphong.drafting.rendering import NUMBER_WORD, PARTY_NAME, RECIPIENTS_LABEL
 from vanphong.figures.selectors import Figures, Period, PeriodKind
@@ -331,24 +331,8 @@ def report_of(figures: Figures) -> Report:
     )
 
 
-def _qn(name: str) -> str:
-    from docx.oxml.ns import qn
-
-    return str(qn(name))
-
-
 def _borders(table: Any, *, visible: bool) -> None:
-    from docx.oxml import OxmlElement
-
-    edges = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(_qn("w:val"), "single" if visible else "nil")
-        if visible:
-            element.set(_qn("w:sz"), "4")
-            element.set(_qn("w:color"), "000000")
-        edges.append(element)
-    table._tbl.tblPr.append(edges)
+    table._tbl.tblPr.append(docx_table_borders(visible=visible))
 
 
 def _line(
@@ -396,7 +380,7 @@ def figures_docx(figures: Figures) -> bytes:
     normal: Any = document.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(14)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(_qn("w:eastAsia"), FONT)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(docx_qn("w:eastAsia"), FONT)
     normal.paragraph_format.space_after = Pt(0)
 
     header = document.add_table(rows=2, cols=2)

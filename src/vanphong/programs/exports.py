@@ -18,7 +18,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from vanphong.core.models import Membership, Role
-from vanphong.core.printing import pdf_from_html
+from vanphong.core.printing import docx_qn, docx_table_borders, pdf_from_html
 from vanphong.drafting.layout import header_of
 from vanphong.drafting.rendering import NUMBER_WORD, PARTY_NAME
 from vanphong.programs import labels
@@ -141,24 +141,8 @@ def program_pdf(program: Program, items: Sequence[ProgramItem]) -> bytes:
     return pdf_from_html(html)
 
 
-def _qn(name: str) -> str:
-    from docx.oxml.ns import qn
-
-    return str(qn(name))
-
-
 def _borders(table: Any, *, visible: bool) -> None:
-    from docx.oxml import OxmlElement
-
-    edges = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(_qn("w:val"), "single" if visible else "nil")
-        if visible:
-            element.set(_qn("w:sz"), "4")
-            element.set(_qn("w:color"), "000000")
-        edges.append(element)
-    table._tbl.tblPr.append(edges)
+    table._tbl.tblPr.append(docx_table_borders(visible=visible))
 
 
 def _line(
@@ -203,7 +187,7 @@ def program_docx(program: Program, items: Sequence[ProgramItem]) -> bytes:
     normal: Any = document.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(13)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(_qn("w:eastAsia"), "Times New Roman")
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(docx_qn("w:eastAsia"), "Times New Roman")
     normal.paragraph_format.space_after = Pt(0)
 
     header = document.add_table(rows=2, cols=2)
@@ -238,7 +222,7 @@ def program_docx(program: Program, items: Sequence[ProgramItem]) -> bytes:
     _borders(table, visible=True)
     heading = table.rows[0]
     repeat = OxmlElement("w:tblHeader")
-    repeat.set(_qn("w:val"), "true")
+    repeat.set(docx_qn("w:val"), "true")
     heading._tr.get_or_add_trPr().append(repeat)
     for cell, column in zip(heading.cells, COLUMNS, strict=True):
         cell.width = Mm(column.width_mm)

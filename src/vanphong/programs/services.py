@@ -404,6 +404,30 @@ def item_add(
     return _create_item(actor, program, values, partners, AuditAction.ITEM_ADDED)
 
 
+def _new_item(
+    actor: Person,
+    program: Program,
+    values: dict[str, Any],
+    partners: Sequence[Organization],
+    *,
+    source: ProgramItem | None = None,
+    moved_from: ProgramItem | None = None,
+) -> ProgramItem:
+    """The item, last in its program; the caller writes the audit event."""
+    last = program.items.aggregate(last=Max("position"))["last"] or 0
+    item = ProgramItem.objects.create(
+        program=program,
+        organization=program.organization,
+        position=last + 1,
+        source=source,
+        moved_from=moved_from,
+        created_by=actor,
+        **values,
+    )
+    item.partners.set(partners)
+    return item
+
+
 def _create_item(
     actor: Person,
     program: Program,
@@ -412,16 +436,7 @@ def _create_item(
     action: AuditAction,
     source: ProgramItem | None = None,
 ) -> ProgramItem:
-    last = program.items.aggregate(last=Max("position"))["last"] or 0
-    item = ProgramItem.objects.create(
-        program=program,
-        organization=program.organization,
-        position=last + 1,
-        source=source,
-        created_by=actor,
-        **values,
-    )
-    item.partners.set(partners)
+    item = _new_item(actor, program, values, partners, source=source)
     audit.record(
         actor=actor, action=action, target=item, after=item_snapshot(item), organization=program.organization
     )
@@ -637,16 +652,7 @@ def item_move(*, actor: Person, item: ProgramItem, program: Program, note: str =
         },
         partners,
     )
-    last = target.items.aggregate(last=Max("position"))["last"] or 0
-    moved = ProgramItem.objects.create(
-        program=target,
-        organization=target.organization,
-        position=last + 1,
-        moved_from=source,
-        created_by=actor,
-        **values,
-    )
-    moved.partners.set(partners)
+    moved = _new_item(actor, target, values, partners, moved_from=source)
     before = {"state": source.state, "state_note": source.state_note}
     source.state = ItemState.MOVED
     source.state_note = " ".join((note or target.title).split())[:300]
