@@ -37,10 +37,17 @@ def test_the_chief_of_office_reads_a_year_and_a_quarter_and_downloads_them(live_
         " document.addEventListener('htmx:afterSettle', () => { window.settles += 1; }); }"
     )
 
+    answers: list[str] = []
+    page.on("response", lambda response: answers.append(f"{response.status} {response.url}"))
+
     def choose(field: str, value: str) -> None:
         before = page.evaluate("() => window.settles")
         page.locator(field).select_option(value)
-        page.wait_for_function(f"() => window.settles > {before}")
+        try:
+            page.wait_for_function(f"() => window.settles > {before}")
+        except Exception:
+            html = page.locator("#period-form").inner_html()
+            raise AssertionError(f"no settle after {field}={value}: {answers} {html}") from None
 
     choose("#id_year", str(YEAR))
     expect(page.locator("#figures-period")).to_have_attribute("data-start", f"{YEAR}-01-01")
