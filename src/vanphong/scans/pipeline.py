@@ -901,14 +901,15 @@ class PageResult:
 def ocr_page(
     page_pdf: Path, out_pdf: Path, *, language: str = "vie", timeout: float = 180, name: str | None = None
 ) -> PageResult:
-    """OCR a one-page PDF and write the result to `out_pdf`: the page deskewed, turned
-    upright, cleaned, with Tesseract's text layer under the image. `out_pdf` appears only
-    once complete; it is a plain PDF (the merge makes the document PDF/A once).
+    """OCR a one-page PDF and write the result to `out_pdf`: the page shown level and
+    upright, with Tesseract's text layer over it. `out_pdf` appears only once complete;
+    it is a plain PDF (the merge makes the document PDF/A once).
 
     A page that is a scan and nothing else (one image over the whole page, the page of
     every scanner and of `to_pdf`) is read by `_read_scan`: this module measures the
-    skew, cleans and turns the image itself and runs Tesseract once, for the text layer,
-    the text and the word confidences together. Any other page (born-digital, or a scan
+    skew, turns and cleans a reading copy itself and runs Tesseract once, for the text
+    layer, the text and the word confidences together; the scan itself is kept as it
+    is, drawn turned by the skew. Any other page (born-digital, or a scan
     with text or drawings on it) goes through OCRmyPDF (`_ocrmypdf_page`), which keeps
     an existing text layer and grafts a new one onto the page's own content. Why two
     ways: OCRmyPDF costs 5–6 s a page with deskew, clean and rotation where Tesseract
