@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "vanphong.schedule",
     "vanphong.programs",
     "vanphong.figures",
+    "vanphong.reports",
 ]
 
 MIDDLEWARE = [

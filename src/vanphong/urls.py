@@ -63,5 +63,6 @@ urlpatterns = [
     path("schedule/", include("vanphong.schedule.urls")),
     path("programs/", include("vanphong.programs.urls")),
     path("figures/", include("vanphong.figures.urls")),
+    path("reports/", include("vanphong.reports.urls")),
     path("admin/", admin.site.urls),
 ]

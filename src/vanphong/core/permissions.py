@@ -35,6 +35,8 @@ class Action(enum.StrEnum):
     FINANCE = "finance"  # Party dues and assets (kế toán)
     VIEW_AUDIT = "view_audit"  # read the audit trail
     VIEW_FIGURES = "view_figures"  # the office's own figures, for its review report (số liệu công tác)
+    SEND_REPORTS = "send_reports"  # a grassroots organization sends its periodic reports (gửi báo cáo)
+    RECEIVE_REPORTS = "receive_reports"  # the office asks for reports and receives them (nhận báo cáo)
 
 
 class Reach(enum.Enum):
@@ -45,8 +47,20 @@ class Reach(enum.Enum):
 O, S = Reach.OWN, Reach.SUBTREE  # noqa: E741 (short names keep the table below readable)
 
 GRANTS: dict[Role, dict[Action, Reach]] = {
-    Role.SECRETARY: {Action.VIEW: S, Action.DIRECT: S, Action.VIEW_AUDIT: S, Action.VIEW_FIGURES: S},
-    Role.DEPUTY_SECRETARY: {Action.VIEW: S, Action.DIRECT: S, Action.VIEW_AUDIT: S, Action.VIEW_FIGURES: S},
+    Role.SECRETARY: {
+        Action.VIEW: S,
+        Action.DIRECT: S,
+        Action.VIEW_AUDIT: S,
+        Action.VIEW_FIGURES: S,
+        Action.SEND_REPORTS: O,
+    },
+    Role.DEPUTY_SECRETARY: {
+        Action.VIEW: S,
+        Action.DIRECT: S,
+        Action.VIEW_AUDIT: S,
+        Action.VIEW_FIGURES: S,
+        Action.SEND_REPORTS: O,
+    },
     Role.STANDING_MEMBER: {Action.VIEW: S, Action.DIRECT: S, Action.VIEW_FIGURES: S},
     Role.COMMITTEE_MEMBER: {Action.VIEW: S},
     Role.OFFICE_CHIEF: {
@@ -56,6 +70,8 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
         Action.DIRECT: O,
         Action.VIEW_AUDIT: S,
         Action.VIEW_FIGURES: O,
+        Action.SEND_REPORTS: O,
+        Action.RECEIVE_REPORTS: O,
     },
     Role.OFFICE_DEPUTY_CHIEF: {
         Action.VIEW: S,
@@ -64,9 +80,17 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
         Action.DIRECT: O,
         Action.VIEW_AUDIT: S,
         Action.VIEW_FIGURES: O,
+        Action.SEND_REPORTS: O,
+        Action.RECEIVE_REPORTS: O,
     },
-    Role.SPECIALIST: {Action.VIEW: S, Action.DRAFT: O, Action.VIEW_FIGURES: O},
-    Role.CLERK: {Action.VIEW: S, Action.REGISTER: O, Action.VIEW_FIGURES: O},
+    Role.SPECIALIST: {
+        Action.VIEW: S,
+        Action.DRAFT: O,
+        Action.VIEW_FIGURES: O,
+        Action.SEND_REPORTS: O,
+        Action.RECEIVE_REPORTS: O,
+    },
+    Role.CLERK: {Action.VIEW: S, Action.REGISTER: O, Action.VIEW_FIGURES: O, Action.SEND_REPORTS: O},
     Role.ARCHIVIST: {Action.VIEW: S, Action.ARCHIVE: O},
     Role.ACCOUNTANT: {Action.VIEW: O, Action.FINANCE: S},
     Role.MEMBER: {Action.VIEW: O},

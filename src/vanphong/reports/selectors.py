@@ -1,0 +1,291 @@
+"""Reads for the reports: who sends and who receives, what is due, and the office's
+period board.
+
+The board is one query over the organizations that must report, each joined to its
+report (if it has begun one): whether and when it was first submitted, against the
+due day, gives its status; nothing is read organization by organization."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from vanphong.core.models import Membership, Organization, Person
+from vanphong.core.permissions import GRANTS, Action, can, may_anywhere, visible_to
+from vanphong.reports.models import (
+    Report,
+    ReportForm,
+    ReportPeriod,
+    ReportState,
+    ReportSubmission,
+    ReportValue,
+)
+
+
+def navigation(person: Person) -> list[tuple[str, str, str]]:
+    if may_anywhere(person, Action.RECEIVE_REPORTS):
+        return [(pgettext("menu", "Reports"), reverse("reports_home"), "reports")]
+    if may_anywhere(person, Action.SEND_REPORTS):
+        return [(pgettext("menu", "Reports"), reverse("reports_due"), "reports")]
+    return []
+
+
+# --- Who --------------------------------------------------------------------------------------
+
+SENDER_ROLES = [role for role, grants in GRANTS.items() if Action.SEND_REPORTS in grants]
+
+
+def forms_visible_to(person: Person) -> QuerySet[ReportForm]:
+    return visible_to(person, ReportForm.objects.all()).select_related("organization", "recipients_root")
+
+
+def periods_visible_to(person: Person) -> QuerySet[ReportPeriod]:
+    return visible_to(person, ReportPeriod.objects.all()).select_related("form", "version", "organization")
+
+
+def receiving_committees(person: Person) -> QuerySet[Organization]:
+    """The committees for which `person` asks for reports (their office's)."""
+    return visible_to(
+        person, Organization.objects.filter(kind__is_office=False), action=Action.RECEIVE_REPORTS
+    ).order_by("path")
+
+
+def sending_organizations(person: Person) -> QuerySet[Organization]:
+    """The organizations in whose name `person` sends reports."""
+    return (
+        visible_to(
+            person,
+            Organization.objects.filter(kind__is_office=False, closed_on__isnull=True),
+            action=Action.SEND_REPORTS,
+        )
+        .select_related("kind")
+        .order_by("path")
+    )
+
+
+def senders_of(organization: Organization) -> list[Person]:
+    """Who is told about an organization's report: its Secretaries and office staff
+    (in it, or in its office)."""
+    its_office = Q(
+        organization__path__startswith=organization.path,
+        organization__depth=organization.depth + 1,
+        organization__kind__is_office=True,
+    )
+    memberships = (
+        Membership.objects.current()
+        .filter(Q(organization=organization) | its_office, role__in=SENDER_ROLES, person__is_active=True)
+        .select_related("person")
+        .order_by("person__sort_key", "person__pk")
+    )
+    people: dict[int, Person] = {}
+    for membership in memberships:
+        people.setdefault(membership.person.pk, membership.person)
+    return list(people.values())
+
+
+def recipients(period: ReportPeriod) -> QuerySet[Organization]:
+    """The organizations that must send `period`'s report: those the form names, open
+    at some time in the period."""
+    return Organization.objects.filter(period.form.recipients_q()).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=period.starts_on),
+        Q(opened_on__isnull=True) | Q(opened_on__lte=period.ends_on),
+    )
+
+
+def is_recipient(period: ReportPeriod, organization: Organization) -> bool:
+    return recipients(period).filter(pk=organization.pk).exists()
+
+
+def due_for(person: Person) -> list[tuple[Organization, list[tuple[ReportPeriod, Report | None]]]]:
+    """For each organization `person` sends for: the open periods it must report on,
+    with its report so far (None: not begun), the earliest due first."""
+    result = []
+    for organization in sending_organizations(person):
+        ancestors = [organization.path[:end] for end in range(4, len(organization.path) + 1, 4)]
+        asked = Q(form__recipients=organization)
+        if organization.kind.is_grassroots:
+            asked |= Q(form__recipients_root__path__in=ancestors)
+        periods = (
+            ReportPeriod.objects.filter(asked, closed_at__isnull=True)
+            .select_related("form")
+            .distinct()
+            .order_by("due_on", "pk")
+        )
+        reports = {
+            report.period_id: report
+            for report in Report.objects.filter(organization=organization, period__in=periods)
+        }
+        # Returned reports of closed periods are still theirs to see.
+        result.append((organization, [(period, reports.get(period.pk)) for period in periods]))
+    return result
+
+
+def returned_for(person: Person) -> QuerySet[Report]:
+    return Report.objects.filter(
+        organization__in=sending_organizations(person), state=ReportState.RETURNED
+    ).select_related("period__form", "organization")
+
+
+# --- The board --------------------------------------------------------------------------------
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"  # not sent, not yet due
+    ON_TIME = "on_time"  # first sent by the end of the due day
+    LATE = "late"  # first sent after the due day
+    MISSING = "missing"  # not sent, and the due day has passed
+
+
+STATUS_LABELS = {
+    Status.PENDING: gettext_lazy("Not yet due"),
+    Status.ON_TIME: gettext_lazy("On time"),
+    Status.LATE: gettext_lazy("Late"),
+    Status.MISSING: gettext_lazy("Missing"),
+}
+
+
+def due_end(period: ReportPeriod) -> dt.datetime:
+    """The first moment after the due day, in the office's time zone."""
+    day = period.due_on + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def status_conditions(period: ReportPeriod, today: dt.date) -> dict[Status, Q]:
+    """The condition of each status on the annotated `first_submitted_at`: exactly
+    one holds for any organization."""
+    sent = Q(first_submitted_at__isnull=False)
+    in_time = Q(first_submitted_at__lt=due_end(period))
+    due = Q(pk__isnull=False) if today > period.due_on else Q(pk__in=[])
+    return {
+        Status.ON_TIME: sent & in_time,
+        Status.LATE: sent & ~in_time,
+        Status.MISSING: ~sent & due,
+        Status.PENDING: ~sent & ~due,
+    }
+
+
+def board_rows(period: ReportPeriod, today: dt.date | None = None) -> QuerySet[Organization]:
+    """Every organization that must report, annotated with its report's pk, state,
+    first submission, thin flag, and `status` (a Status) as of `today`."""
+    today = today or timezone.localdate()
+    report = Report.objects.filter(period=period, organization=OuterRef("pk"))
+    rows = recipients(period).annotate(
+        report_id=Subquery(report.values("pk")[:1]),
+        report_state=Subquery(report.values("state")[:1]),
+        first_submitted_at=Subquery(report.values("first_submitted_at")[:1]),
+        submitted_at=Subquery(report.values("submitted_at")[:1]),
+        is_thin=Subquery(report.values("is_thin")[:1]),
+    )
+    conditions = status_conditions(period, today)
+    return rows.annotate(
+        status=Case(
+            *[When(condition, then=Value(str(status))) for status, condition in conditions.items()],
+            default=Value(str(Status.PENDING)),
+            output_field=CharField(),
+        )
+    ).order_by("path")
+
+
+@dataclass
+class Board:
+    period: ReportPeriod
+    today: dt.date
+    counts: dict[str, int]
+    rows: list[Any]
+    thin: dict[int, list[str]]  # report pk → its reasons, worded
+
+
+def board(
+    period: ReportPeriod, *, today: dt.date | None = None, status: str = "", thin: bool = False, q: str = ""
+) -> Board:
+    today = today or timezone.localdate()
+    rows = board_rows(period, today)
+    counts = rows.aggregate(
+        total=Count("pk"),
+        thin=Count("pk", filter=Q(is_thin=True)),
+        returned=Count("pk", filter=Q(report_state=ReportState.RETURNED)),
+        **{str(s): Count("pk", filter=Q(status=str(s))) for s in Status},
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if thin:
+        rows = rows.filter(is_thin=True)
+    if q:
+        rows = rows.filter(name__icontains=q)
+    listed = list(rows.select_related("kind")[:1000])
+    thin_ids = [row.report_id for row in listed if row.is_thin]
+    reasons: dict[int, list[str]] = {}
+    if thin_ids:
+        latest = ReportSubmission.objects.filter(report_id__in=thin_ids).order_by("report_id", "-number")
+        labels = {f["key"]: f.get("label", f["key"]) for f in period.version.fields}
+        for submission in latest:
+            if submission.report_id not in reasons:
+                reasons[submission.report_id] = [word_reason(r, labels) for r in submission.thin_reasons]
+    return Board(period=period, today=today, counts=counts, rows=listed, thin=reasons)
+
+
+def word_reason(reason: dict[str, Any], labels: dict[str, str]) -> str:
+    """A stored thin reason, in words."""
+    label = labels.get(reason.get("field", ""), reason.get("field", ""))
+    code = reason.get("code")
+    if code == "empty":
+        return _("%(field)s: left empty") % {"field": label}
+    if code == "short":
+        return _("%(field)s: %(words)s words, at least %(min)s expected") % {
+            "field": label,
+            "words": reason.get("words", 0),
+            "min": reason.get("min_words", 0),
+        }
+    if code == "jump":
+        return _("%(field)s: %(value)s against %(previous)s last period (%(change)+d%%)") % {
+            "field": label,
+            "value": reason.get("value", ""),
+            "previous": reason.get("previous", ""),
+            "change": reason.get("change", 0),
+        }
+    return label
+
+
+def unsent(period: ReportPeriod, today: dt.date | None = None) -> QuerySet[Organization]:
+    """The organizations whose report is missing as of `today` (nothing sent, the due
+    day past): whom a reminder goes to."""
+    return board_rows(period, today).filter(status=str(Status.MISSING))
+
+
+def previous_numbers(period: ReportPeriod, organization: Organization) -> dict[str, Decimal]:
+    """The organization's numbers of its latest earlier period of the same form that
+    it submitted (empty when there is none)."""
+    earlier = (
+        ReportValue.objects.filter(
+            organization=organization, period__form_id=period.form_id, period__starts_on__lt=period.starts_on
+        )
+        .order_by("-period__starts_on")
+        .values_list("period_id", flat=True)[:1]
+    )
+    last = list(earlier)
+    if not last:
+        return {}
+    return dict(
+        ReportValue.objects.filter(organization=organization, period_id=last[0]).values_list("key", "value")
+    )
+
+
+def may_receive(person: Person, period_or_form: ReportPeriod | ReportForm) -> bool:
+    return can(person, Action.RECEIVE_REPORTS, period_or_form)
+
+
+def sum_of(period: ReportPeriod, key: str, under: Organization) -> Decimal | None:
+    """The sum of one number over `under`'s subtree: one aggregate over ReportValue
+    (what the statistics of a later slice build on)."""
+    return ReportValue.objects.filter(
+        period=period, key=key, organization__path__startswith=under.path
+    ).aggregate(total=Sum("value"))["total"]
