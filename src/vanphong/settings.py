@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "vanphong.programs",
     "vanphong.figures",
     "vanphong.reports",
+    "vanphong.statistics",
 ]
 
 MIDDLEWARE = [

@@ -64,5 +64,6 @@ urlpatterns = [
     path("programs/", include("vanphong.programs.urls")),
     path("figures/", include("vanphong.figures.urls")),
     path("reports/", include("vanphong.reports.urls")),
+    path("statistics/", include("vanphong.statistics.urls")),
     path("admin/", admin.site.urls),
 ]

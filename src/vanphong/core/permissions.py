@@ -35,6 +35,7 @@ class Action(enum.StrEnum):
     FINANCE = "finance"  # Party dues and assets (kế toán)
     VIEW_AUDIT = "view_audit"  # read the audit trail
     VIEW_FIGURES = "view_figures"  # the office's own figures, for its review report (số liệu công tác)
+    VIEW_STATISTICS = "view_statistics"  # Party membership statistics of a subtree (thống kê đảng viên)
     SEND_REPORTS = "send_reports"  # a grassroots organization sends its periodic reports (gửi báo cáo)
     RECEIVE_REPORTS = "receive_reports"  # the office asks for reports and receives them (nhận báo cáo)
 
@@ -52,6 +53,7 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
         Action.DIRECT: S,
         Action.VIEW_AUDIT: S,
         Action.VIEW_FIGURES: S,
+        Action.VIEW_STATISTICS: S,
         Action.SEND_REPORTS: O,
     },
     Role.DEPUTY_SECRETARY: {
@@ -59,9 +61,15 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
         Action.DIRECT: S,
         Action.VIEW_AUDIT: S,
         Action.VIEW_FIGURES: S,
+        Action.VIEW_STATISTICS: S,
         Action.SEND_REPORTS: O,
     },
-    Role.STANDING_MEMBER: {Action.VIEW: S, Action.DIRECT: S, Action.VIEW_FIGURES: S},
+    Role.STANDING_MEMBER: {
+        Action.VIEW: S,
+        Action.DIRECT: S,
+        Action.VIEW_FIGURES: S,
+        Action.VIEW_STATISTICS: S,
+    },
     Role.COMMITTEE_MEMBER: {Action.VIEW: S},
     Role.OFFICE_CHIEF: {
         Action.VIEW: S,
@@ -70,6 +78,7 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
         Action.DIRECT: O,
         Action.VIEW_AUDIT: S,
         Action.VIEW_FIGURES: O,
+        Action.VIEW_STATISTICS: S,
         Action.SEND_REPORTS: O,
         Action.RECEIVE_REPORTS: O,
     },
@@ -80,6 +89,7 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
         Action.DIRECT: O,
         Action.VIEW_AUDIT: S,
         Action.VIEW_FIGURES: O,
+        Action.VIEW_STATISTICS: S,
         Action.SEND_REPORTS: O,
         Action.RECEIVE_REPORTS: O,
     },
@@ -87,6 +97,7 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
         Action.VIEW: S,
         Action.DRAFT: O,
         Action.VIEW_FIGURES: O,
+        Action.VIEW_STATISTICS: S,
         Action.SEND_REPORTS: O,
         Action.RECEIVE_REPORTS: O,
     },

@@ -26,11 +26,13 @@ from vanphong.core.tests.factories import Tree, kind, make_person, persona
 EXPECTED: dict[Role, dict[Action, str]] = {
     # Leaders direct the whole Party organization under their committee.
     # They read the office's figures of their committee and of those below it.
+    # The membership statistics of their committee's subtree too, down to each cell.
     Role.SECRETARY: {
         Action.VIEW: "OS",
         Action.DIRECT: "OS",
         Action.VIEW_AUDIT: "OS",
         Action.VIEW_FIGURES: "OS",
+        Action.VIEW_STATISTICS: "OS",
         Action.SEND_REPORTS: "O",
     },
     Role.DEPUTY_SECRETARY: {
@@ -38,9 +40,15 @@ EXPECTED: dict[Role, dict[Action, str]] = {
         Action.DIRECT: "OS",
         Action.VIEW_AUDIT: "OS",
         Action.VIEW_FIGURES: "OS",
+        Action.VIEW_STATISTICS: "OS",
         Action.SEND_REPORTS: "O",
     },
-    Role.STANDING_MEMBER: {Action.VIEW: "OS", Action.DIRECT: "OS", Action.VIEW_FIGURES: "OS"},
+    Role.STANDING_MEMBER: {
+        Action.VIEW: "OS",
+        Action.DIRECT: "OS",
+        Action.VIEW_FIGURES: "OS",
+        Action.VIEW_STATISTICS: "OS",
+    },
     # Reports from below (issue 8): a committee's Secretaries and office staff send its
     # own reports to the committee above; the office's chiefs and specialists ask for
     # reports and receive them for their own committee, never for another's.
@@ -55,6 +63,7 @@ EXPECTED: dict[Role, dict[Action, str]] = {
         Action.DIRECT: "O",
         Action.VIEW_AUDIT: "OS",
         Action.VIEW_FIGURES: "O",
+        Action.VIEW_STATISTICS: "OS",
         Action.SEND_REPORTS: "O",
         Action.RECEIVE_REPORTS: "O",
     },
@@ -65,16 +74,20 @@ EXPECTED: dict[Role, dict[Action, str]] = {
         Action.DIRECT: "O",
         Action.VIEW_AUDIT: "OS",
         Action.VIEW_FIGURES: "O",
+        Action.VIEW_STATISTICS: "OS",
         Action.SEND_REPORTS: "O",
         Action.RECEIVE_REPORTS: "O",
     },
     # Office staff see the subtree they serve, and act for their own committee only:
     # the clerk numbers the committee's documents, never a subordinate's. Both read
     # their own office's figures (the specialist writes the review report from them).
+    # The chiefs and the specialists prepare the membership statistics of the whole
+    # subtree the committee leads; the clerk does not.
     Role.SPECIALIST: {
         Action.VIEW: "OS",
         Action.DRAFT: "O",
         Action.VIEW_FIGURES: "O",
+        Action.VIEW_STATISTICS: "OS",
         Action.SEND_REPORTS: "O",
         Action.RECEIVE_REPORTS: "O",
     },
@@ -107,7 +120,7 @@ def test_the_table_covers_every_role_and_names_only_real_reaches():
 
 
 def test_the_matrix_of_roles_actions_places_and_clearances(tree):
-    """11 roles × 4 clearances, each asked 11 actions × 3 places × 4 secrecy levels.
+    """11 roles × 4 clearances, each asked 12 actions × 3 places × 4 secrecy levels.
     Allowed exactly when the table reaches the place and the clearance is at least
     the record's secrecy."""
     where = places(tree)
