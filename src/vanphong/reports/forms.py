@@ -70,7 +70,12 @@ class FieldRow(forms.Form):
         help_text=_("Lowercase letters, digits and _, e.g. members"),
     )
     label = forms.CharField(label=_("Label"), max_length=300, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, initial="number")
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=KIND_CHOICES,
+        initial="number",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
     required = forms.BooleanField(label=_("Required"), required=False)
     minimum = forms.DecimalField(label=_("Minimum"), required=False)
     maximum = forms.DecimalField(label=_("Maximum"), required=False)
@@ -197,7 +202,9 @@ class ReturnForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
     thin = forms.BooleanField(label=_("Thin only"), required=False)
     q = forms.CharField(label=_("Organization"), required=False)
 

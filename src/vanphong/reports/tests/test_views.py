@@ -1,0 +1,185 @@
+"""The report pages: the office defines, publishes and opens; a grassroots clerk
+fills in and submits; the board; who may open what (404) and act (403)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from vanphong.reports.models import Report, ReportForm, ReportState
+from vanphong.reports.tests.conftest import LONG
+
+
+def _fields(rows):
+    data = {"fields-TOTAL_FORMS": str(len(rows)), "fields-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"fields-{i}-{name}"] = value
+    return data
+
+
+def test_the_office_creates_publishes_and_opens_a_quarterly_form(client, tree, khoi):
+    client.force_login(khoi.office)
+    assert client.get(reverse("report_form_create")).status_code == 200
+    data = {
+        "organization": tree.bloc.pk,
+        "title": "Báo cáo quý",
+        "periodicity": "quarter",
+        "due_day": "20",
+        "recipients_root": tree.bloc.pk,
+        "tolerance_percent": "20",
+        "checks": "members = men + women",
+        **_fields(
+            [
+                {"key": "members", "label": "Tổng số", "kind": "number", "required": "on", "minimum": "0"},
+                {"key": "men", "label": "Nam", "kind": "number", "minimum": "0"},
+                {"key": "women", "label": "Nữ", "kind": "number", "minimum": "0"},
+                {"key": "summary", "label": "Tình hình", "kind": "text", "min_words": "10"},
+                {
+                    "key": "cells",
+                    "label": "Chi bộ",
+                    "kind": "table",
+                    "options": "members: Số ĐV: number\nnote: Ghi chú: text",
+                    "rows": "CB 1\nCB 2",
+                },
+                {"key": "", "label": "", "kind": "number"},
+            ]
+        ),
+    }
+    response = client.post(reverse("report_form_create"), data)
+    form = ReportForm.objects.get()
+    assert response["Location"] == reverse("report_form_detail", args=[form.pk])
+    version = form.versions.get()
+    assert [f["key"] for f in version.fields] == ["members", "men", "women", "summary", "cells"]
+    assert version.fields[4]["columns"][1] == {"key": "note", "label": "Ghi chú", "kind": "text"}
+    assert version.checks == [{"kind": "sum", "total": "members", "parts": ["men", "women"]}]
+    client.post(reverse("report_version_publish", args=[version.pk]))
+    version.refresh_from_db()
+    assert version.is_published
+    response = client.post(reverse("report_form_detail", args=[form.pk]), {"year": "2026", "number": "4"})
+    period = form.periods.get()
+    assert response["Location"] == reverse("report_board", args=[period.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("data-status=") == 3 and 'data-count="total">3<' in page
+    # The editor shows the published fields, and saving begins version 2.
+    editor = client.get(reverse("report_version_edit", args=[form.pk])).content.decode()
+    assert 'value="members"' in editor
+
+
+def test_a_bad_definition_is_shown_at_the_form(client, tree, khoi):
+    client.force_login(khoi.office)
+    data = {
+        "organization": tree.bloc.pk,
+        "title": "X",
+        "periodicity": "quarter",
+        "due_day": "20",
+        "recipients_root": tree.bloc.pk,
+        "checks": "members = men + women",
+        **_fields([{"key": "members", "label": "Tổng", "kind": "number"}]),
+    }
+    response = client.post(reverse("report_form_create"), data)
+    assert response.status_code == 200 and not ReportForm.objects.exists()
+    assert "members" in response.content.decode()
+
+
+def test_the_clerk_fills_in_saves_a_wrong_value_then_submits(client, period, khoi):
+    clerk, unit = khoi.clerks[0], khoi.units[0]
+    client.force_login(clerk)
+    due = client.get(reverse("reports_due")).content.decode()
+    assert reverse("report_fill", args=[period.pk, unit.pk]) in due
+    url = reverse("report_fill", args=[period.pk, unit.pk])
+    assert client.get(url).status_code == 200
+    typed = {
+        "f:members": "-4",
+        "f:men": "25",
+        "f:women": "20",
+        "f:summary": LONG,
+        "t:cells:0:members": "mười",
+    }
+    response = client.post(url, {**typed, "action": "submit"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "A count cannot be negative." in page
+    assert "Enter a number, e.g. 125." in page
+    assert 't:cells:0:members" value="mười"' in page
+    report = Report.objects.get()
+    assert report.draft["members"] == "-4" and report.state == ReportState.DRAFT
+    # Autosave keeps the corrected values.
+    saved = client.post(
+        reverse("report_autosave", args=[period.pk, unit.pk]),
+        {**typed, "f:members": "45", "t:cells:0:members": "20"},
+    )
+    assert "data-saved=" in saved.content.decode()
+    report.refresh_from_db()
+    assert report.draft["members"] == "45"
+    png = SimpleUploadedFile("bien-ban.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    response = client.post(
+        url, {**typed, "f:members": "45", "t:cells:0:members": "20", "file:minutes": png, "action": "submit"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.files.count() == 1
+    page = client.get(url).content.decode()
+    assert 'id="submitted"' in page and "bien-ban.png" in page
+
+
+def test_the_office_returns_a_report_and_the_clerk_sees_why(client, period, khoi):
+    clerk, unit = khoi.clerks[0], khoi.units[0]
+    client.force_login(clerk)
+    client.post(
+        reverse("report_fill", args=[period.pk, unit.pk]),
+        {"f:members": "45", "f:men": "25", "f:women": "20", "f:summary": "Ngắn", "action": "submit"},
+    )
+    report = Report.objects.get()
+    assert report.is_thin
+    client.force_login(khoi.office)
+    board = client.get(reverse("report_board", args=[period.pk]) + "?thin=on", HTTP_HX_REQUEST="true")
+    assert (
+        board.content.decode().count("data-organization=") == 1 and "thin-reasons" in board.content.decode()
+    )
+    detail = reverse("report_detail", args=[report.pk])
+    assert "return-form" in client.get(detail).content.decode()
+    client.post(detail, {"reason": "Bổ sung phần tình hình chung"})
+    client.force_login(clerk)
+    assert "Bổ sung phần tình hình chung" in client.get(reverse("reports_due")).content.decode()
+    assert (
+        "Bổ sung phần tình hình chung"
+        in client.get(reverse("report_fill", args=[period.pk, unit.pk])).content.decode()
+    )
+
+
+def test_outsiders_get_404_and_those_who_see_but_may_not_act_403(
+    client, period, khoi, outsider, secretary, tree
+):
+    unit = khoi.units[0]
+    fill = reverse("report_fill", args=[period.pk, unit.pk])
+    board = reverse("report_board", args=[period.pk])
+    client.force_login(outsider)
+    for url in (fill, board, reverse("report_form_detail", args=[period.form_id])):
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("report_remind", args=[period.pk])).status_code == 404
+    # Another grassroots clerk does not even see the first one's organization.
+    client.force_login(khoi.clerks[1])
+    assert client.get(fill).status_code == 404
+    # The bloc's office sees the unit but sends nothing in its name.
+    client.force_login(khoi.office)
+    assert client.get(fill).status_code == 403
+    # The city's Secretary sees the board but neither reminds nor closes.
+    client.force_login(secretary)
+    assert client.get(board).status_code == 200
+    assert client.post(reverse("report_remind", args=[period.pk])).status_code == 403
+    assert client.post(reverse("report_period_close", args=[period.pk])).status_code == 403
+    assert client.get(reverse("report_version_edit", args=[period.form_id])).status_code == 403
+    # An organization not asked for the report: 404.
+    client.force_login(khoi.office)
+    assert client.get(reverse("report_fill", args=[period.pk, tree.city.pk])).status_code == 404
+
+
+def test_the_reminder_button(client, period, khoi):
+    client.force_login(khoi.office)
+    # The period was due on 20/09/2026, past on the day these tests run.
+    assert dt.date.today() > period.due_on
+    response = client.post(reverse("report_remind", args=[period.pk]))
+    assert response.status_code == 302
+    assert 'data-count="missing">3<' in client.get(reverse("report_board", args=[period.pk])).content.decode()
