@@ -136,7 +136,7 @@ def _plain(value: Any) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-FieldFormSet = forms.formset_factory(FieldRow, extra=3, max_num=200)
+FieldFormSet = forms.formset_factory(FieldRow, extra=6, max_num=200)
 
 
 def initial_rows(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:

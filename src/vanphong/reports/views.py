@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vanphong.core import selectors as core_selectors
@@ -207,7 +208,11 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Reminder sent to %(n)s organizations.") % {"n": count})
+        messages.success(
+            request,
+            ngettext("Reminder sent to %(n)s organization.", "Reminder sent to %(n)s organizations.", count)
+            % {"n": count},
+        )
     return redirect("report_board", period.pk)
 
 
