@@ -24,7 +24,7 @@ register = template.Library()
 
 WIDTH = 480  # the viewBox: the SVG scales to its container
 VALUE_ROOM = 64  # room right of the longest bar for its number
-LABEL_CHARS = 62  # a longer label is cut (the bar's title keeps it whole)
+LABEL_CHARS = 54  # a longer label is cut (the bar's title keeps it whole)
 _ids = itertools.count(1)
 
 
@@ -79,7 +79,7 @@ def layout(series: Iterable[Any]) -> tuple[list[DrawnBar], int, bool]:
     compare = any(bar.previous is not None for bar in bars)
     highest = max([bar.value for bar in bars] + [bar.previous or 0 for bar in bars] + [0])
     room = WIDTH - VALUE_ROOM
-    row = 44 if compare else 36
+    row = 48 if compare else 40
     drawn = []
     for index, bar in enumerate(bars):
         top = index * row
@@ -101,12 +101,12 @@ def layout(series: Iterable[Any]) -> tuple[list[DrawnBar], int, bool]:
                 bar=bar,
                 short_label=short,
                 title=title,
-                label_y=_n(top + 13),
-                bar_y=_n(top + 18),
+                label_y=_n(top + 15),
+                bar_y=_n(top + 21),
                 width=_n(max(width, 1 if bar.value else 0)),
                 value_x=_n(width + 6),
-                value_y=_n(top + 28),
-                previous_y=_n(top + 33),
+                value_y=_n(top + 32),
+                previous_y=_n(top + 36),
                 previous_width=_n(previous_width),
             )
         )
