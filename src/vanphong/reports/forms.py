@@ -35,7 +35,7 @@ assert [k for k, _label in KIND_CHOICES] == list(KINDS)
 
 class ReportFormSettings(forms.Form):
     organization = OrganizationChoiceField(label=_("Committee"), queryset=Organization.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Report title"), max_length=200)
     periodicity = forms.ChoiceField(label=_("Periodicity"), choices=Periodicity.choices)
     due_day = forms.IntegerField(
         label=_("Due day of the period's last month"), min_value=1, max_value=31, initial=20, required=False

@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.core.models import Organization, Person
 
@@ -165,7 +166,7 @@ class ReportPeriod(models.Model):
 
 
 class ReportState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("report", "Draft")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for correction")
 
