@@ -49,6 +49,10 @@
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
     if (!autosave) return;
+    // Saving or submitting the whole form saves the draft itself: no autosave beside it.
+    var submitting = false;
+    form.addEventListener("submit", function () { keep(); submitting = true; });
+    autosave.addEventListener("htmx:confirm", function (event) { if (submitting) event.preventDefault(); });
     autosave.addEventListener("htmx:afterSwap", function () {
       var mark = status && status.querySelector("[data-saved]");
       var at = mark ? parseInt(mark.getAttribute("data-saved"), 10) : 0;
