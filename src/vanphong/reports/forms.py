@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vanphong.core.forms import OrganizationChoiceField
+from vanphong.core.forms import DateField, OrganizationChoiceField
 from vanphong.core.models import Organization
 from vanphong.reports.models import Periodicity
 from vanphong.reports.schema import KINDS
@@ -191,10 +191,20 @@ def checks_text(checks: list[dict[str, Any]]) -> str:
 
 
 class PeriodOpenForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    """The period to open: the year and which month, quarter or half of it; a one-off
+    form's first and last day instead."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     number = forms.IntegerField(
         label=_("Month, quarter or half"), min_value=1, max_value=12, initial=1, required=False
     )
+    starts_on = DateField(label=_("From"), required=False)
+    ends_on = DateField(label=_("Until"), required=False)
+
+    def __init__(self, *args: Any, once: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("starts_on", "ends_on") if not once else ("year", "number"):
+            del self.fields[name]
 
 
 class ReturnForm(forms.Form):

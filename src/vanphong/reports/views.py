@@ -22,7 +22,7 @@ from vanphong.core.permissions import Action, can, visible_to
 from vanphong.core.web import get_checked, is_htmx, person_of, submit
 from vanphong.reports import forms as report_forms
 from vanphong.reports import selectors, services
-from vanphong.reports.models import Report, ReportFile, ReportFormVersion, ReportState
+from vanphong.reports.models import Periodicity, Report, ReportFile, ReportFormVersion, ReportState
 
 # --- The office -----------------------------------------------------------------------------
 
@@ -98,7 +98,11 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_of(request)
     form = get_checked(request, selectors.forms_visible_to(person), pk, Action.VIEW)
     may_receive = selectors.may_receive(person, form)
-    open_form = report_forms.PeriodOpenForm(request.POST or None, initial={"year": timezone.localdate().year})
+    open_form = report_forms.PeriodOpenForm(
+        request.POST or None,
+        initial={"year": timezone.localdate().year},
+        once=form.periodicity == Periodicity.ONCE,
+    )
     if request.method == "POST":
         if not may_receive:
             raise PermissionDenied
@@ -106,7 +110,12 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             open_form,
             lambda data: services.period_open(
-                actor=person, form=form, year=data["year"], number=data["number"] or 1
+                actor=person,
+                form=form,
+                year=data.get("year"),
+                number=data.get("number") or 1,
+                starts_on=data.get("starts_on"),
+                ends_on=data.get("ends_on"),
             ),
             success=_("Period opened: the organizations see it in their list of reports due."),
             then=lambda period: redirect("report_board", period.pk),

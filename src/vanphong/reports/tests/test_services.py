@@ -4,6 +4,7 @@ rules: each write audited once, the wrong person refused."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -319,3 +320,32 @@ def test_what_is_due_for_the_grassroots_clerk(period, khoi):
     assert [(unit.pk, [p.pk for p, _r in periods]) for unit, periods in due] == [
         (khoi.units[2].pk, [period.pk])
     ]
+
+
+def test_numbers_are_read_the_vietnamese_way_and_plainly():
+    field = {"key": "x", "kind": "number", "min": 0, "integer": False}
+    assert schema.clean_values([field], [], {"x": "1.234,5"})["x"] == Decimal("1234.5")
+    assert schema.clean_values([field], [], {"x": "1234.5"})["x"] == Decimal("1234.5")
+    assert schema.clean_values([{**field, "integer": True}], [], {"x": "6.929"})["x"] == 6929
+    with pytest.raises(ValidationError, match="whole number"):
+        schema.clean_values([{**field, "integer": True}], [], {"x": "2,5"})
+
+
+def test_a_one_off_form_is_due_days_after_its_end(tree, khoi):
+    form = services.form_create(
+        actor=khoi.office,
+        organization=tree.bloc,
+        title="Báo cáo đột xuất về phòng chống bão",
+        periodicity="once",
+        due_days_after=3,
+        recipients=[khoi.units[0], khoi.units[2]],
+        fields=[{"key": "damage", "label": "Thiệt hại", "kind": "text", "required": True}],
+    )
+    services.version_publish(actor=khoi.office, version=form.versions.get())
+    with pytest.raises(ValidationError):
+        services.period_open(actor=khoi.office, form=form)
+    period = services.period_open(
+        actor=khoi.office, form=form, starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 10, 10)
+    )
+    assert period.due_on == dt.date(2026, 10, 13)
+    assert set(selectors.recipients(period)) == {khoi.units[0], khoi.units[2]}

@@ -183,3 +183,25 @@ def test_the_reminder_button(client, period, khoi):
     response = client.post(reverse("report_remind", args=[period.pk]))
     assert response.status_code == 302
     assert 'data-count="missing">3<' in client.get(reverse("report_board", args=[period.pk])).content.decode()
+
+
+def test_a_one_off_period_is_opened_by_its_dates(client, tree, khoi):
+    from vanphong.reports import services
+
+    form = services.form_create(
+        actor=khoi.office,
+        organization=tree.bloc,
+        title="Báo cáo đột xuất",
+        periodicity="once",
+        due_days_after=5,
+        recipients=[khoi.units[1]],
+        fields=[{"key": "damage", "label": "Thiệt hại", "kind": "text"}],
+    )
+    services.version_publish(actor=khoi.office, version=form.versions.get())
+    client.force_login(khoi.office)
+    page = client.get(reverse("report_form_detail", args=[form.pk])).content.decode()
+    assert 'name="starts_on"' in page and 'name="year"' not in page
+    client.post(
+        reverse("report_form_detail", args=[form.pk]), {"starts_on": "01/11/2026", "ends_on": "10/11/2026"}
+    )
+    assert form.periods.get().due_on == dt.date(2026, 11, 15)
