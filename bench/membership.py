@@ -204,7 +204,8 @@ def _office() -> dict[str, Any]:
         with transaction.atomic():
             Membership.objects.bulk_create(memberships, batch_size=5000)
         print(
-            f"  {len(people):,} members, {len(memberships):,} memberships: {time.perf_counter() - started:.1f} s",
+            f"  {len(people):,} members, {len(memberships):,} memberships: "
+            f"{time.perf_counter() - started:.1f} s",
             file=sys.stderr,
             flush=True,
         )
@@ -360,7 +361,8 @@ def main() -> None:
     cases = results["cases"]
     print(
         f"\n{results['database']}: {results['organizations']:,} organizations, "
-        f"{results['memberships']:,} memberships, {results['members_on_31_12_2025']:,} members on 31/12/2025, "
+        f"{results['memberships']:,} memberships, "
+        f"{results['members_on_31_12_2025']:,} members on 31/12/2025, "
         f"{args.repeat} runs a case\n"
     )
     print("| case | p50 | p95 | queries | naive p95 ÷ p95 |")

@@ -16,11 +16,12 @@ The breakdowns, as of a day D:
 - newly admitted: members on the roll on D whose admission day
   (`Person.joined_party_on`) lies within the period, up to D.
 
-Every figure of one day is one grouped query over the subtree's memberships, grouped
-by the child subtree each belongs to (`tree.child_key`), plus one ungrouped query
-for the node's own total (a person who holds memberships in two children is counted
-in both rows but once in the total); the same two for the previous period. Nothing
-walks the organizations in Python.
+Every figure of both days (this period's and the previous one's) comes from one
+grouped query over the subtree's memberships, grouped by the child subtree each
+belongs to (`tree.child_key`), each figure a filtered `COUNT(DISTINCT person)`, plus
+one ungrouped query of the same aggregates for the node's own total (a person who
+holds memberships in two children is counted in both rows but once in the total).
+Nothing walks the organizations in Python.
 
 The organizations are today's tree: a unit moved since keeps its history under its
 new parent."""
@@ -141,11 +142,22 @@ class Counts:
         return cls(**{f.name: row.get(f.name) or 0 for f in fields(cls)})
 
 
-def counts_aggregates(on: dt.date, admitted_from: dt.date, admitted_to: dt.date) -> dict[str, Count]:
-    """The aggregates of `Counts` over memberships, as of `on`."""
+@dataclass(frozen=True)
+class Day:
+    """One day to count on, and the admissions counted with it (from, to)."""
+
+    on: dt.date
+    admitted_from: dt.date
+    admitted_to: dt.date
+
+
+def counts_aggregates(day: Day, prefix: str = "") -> dict[str, Count]:
+    """The aggregates of `Counts` over memberships, as of `day.on`, named
+    `prefix` + field."""
+    on_the_day = Q(started_on__lte=day.on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day.on))
 
     def members(condition: Q | None = None) -> Count:
-        return Count("person", distinct=True, filter=condition)
+        return Count("person", distinct=True, filter=on_the_day & condition if condition else on_the_day)
 
     aggregates = {
         "members": members(),
@@ -154,33 +166,58 @@ def counts_aggregates(on: dt.date, admitted_from: dt.date, admitted_to: dt.date)
         "gender_unknown": members(~Q(person__gender__in=[Person.Gender.MALE, Person.Gender.FEMALE])),
         "age_unknown": members(Q(person__birth_date__isnull=True)),
         "admitted": members(
-            Q(person__joined_party_on__gte=admitted_from, person__joined_party_on__lte=admitted_to)
+            Q(person__joined_party_on__gte=day.admitted_from, person__joined_party_on__lte=day.admitted_to)
         ),
     }
     for band in AGE_BANDS:
-        aggregates[band.key] = members(age_q(band, on))
-    return aggregates
+        aggregates[band.key] = members(age_q(band, day.on))
+    return {prefix + name: aggregate for name, aggregate in aggregates.items()}
 
 
-def roll(node: Organization, on: dt.date) -> QuerySet[Membership]:
-    """The memberships that put a person on a roll in `node`'s subtree on `on`."""
+def roll(node: Organization, first: dt.date, last: dt.date | None = None) -> QuerySet[Membership]:
+    """The memberships that put a person on a roll in `node`'s subtree on some day
+    from `first` to `last` (both included; `first` alone by default)."""
+    last = last or first
     # Through the subtree's organization ids, so that the database reads the
     # memberships by their (organization, role) index rather than scanning them all
     # for a path prefix (SQLite's LIKE cannot use the path's index).
     units = Organization.objects.filter(path__startswith=node.path).values("pk")
-    return Membership.objects.current(on).filter(organization__in=units, role=Role.MEMBER)
+    return Membership.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=first),
+        started_on__lte=last,
+        organization__in=units,
+        role=Role.MEMBER,
+    )
+
+
+def days_counts(node: Organization, days: list[Day]) -> list[tuple[Counts, dict[str, Counts]]]:
+    """For each day, the node's total and the counts of each child subtree (keyed by
+    the child's path; the node's own path for members on its own roll). Two queries
+    whatever the number of days: the subtree's memberships are read once, each
+    day's counts filtered from them."""
+    aggregates: dict[str, Count] = {}
+    for n, day in enumerate(days):
+        aggregates |= counts_aggregates(day, f"d{n}_")
+    members = roll(node, min(d.on for d in days), max(d.on for d in days))
+    total = members.aggregate(**aggregates)
+    rows = list(members.annotate(unit=tree.child_key(node)).values("unit").annotate(**aggregates).order_by())
+
+    def of(row: dict[str, Any], n: int) -> Counts:
+        prefix = f"d{n}_"
+        return Counts.of({key[len(prefix) :]: value for key, value in row.items() if key.startswith(prefix)})
+
+    result = []
+    for n in range(len(days)):
+        units = {row["unit"]: of(row, n) for row in rows}
+        result.append((of(total, n), {unit: c for unit, c in units.items() if c.members}))
+    return result
 
 
 def subtree_counts(
     node: Organization, on: dt.date, admitted_from: dt.date, admitted_to: dt.date
 ) -> tuple[Counts, dict[str, Counts]]:
-    """The node's total and the counts of each child subtree (keyed by the child's
-    path; the node's own path for members on its own roll): two queries."""
-    aggregates = counts_aggregates(on, admitted_from, admitted_to)
-    members = roll(node, on)
-    total = Counts.of(members.aggregate(**aggregates))
-    rows = members.annotate(unit=tree.child_key(node)).values("unit").annotate(**aggregates).order_by()
-    return total, {row["unit"]: Counts.of(row) for row in rows}
+    """`days_counts` for one day."""
+    return days_counts(node, [Day(on, admitted_from, admitted_to)])[0]
 
 
 # --- The page's statistics --------------------------------------------------------------------
@@ -300,8 +337,9 @@ def member_statistics(
     previous = previous_period(period)
     as_of = as_of_day(period, today)
     previous_as_of = as_of_day(previous, today)
-    total, now = subtree_counts(node, as_of, period.start, as_of)
-    previous_total, before = subtree_counts(node, previous_as_of, previous.start, previous_as_of)
+    (total, now), (previous_total, before) = days_counts(
+        node, [Day(as_of, period.start, as_of), Day(previous_as_of, previous.start, previous_as_of)]
+    )
     units = visible_to(person, tree.children(node), action=Action.VIEW_STATISTICS)
     lines: list[UnitLine] = []
     for unit in units:
