@@ -7,6 +7,7 @@ workbook, which holds the numbers the page shows; then the same page on a phone.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -41,7 +42,7 @@ def test_the_chief_of_office_drills_down_switches_the_quarter_and_downloads(
     answers: list[str] = []
     page.on("response", lambda response: answers.append(f"{response.status} {response.url}"))
 
-    def settled(action) -> None:  # type: ignore[no-untyped-def]
+    def settled(action: Callable[[], object]) -> None:
         before = page.evaluate("() => window.settles")
         action()
         try:
