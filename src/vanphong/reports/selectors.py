@@ -279,6 +279,16 @@ def previous_numbers(period: ReportPeriod, organization: Organization) -> dict[s
     )
 
 
+def reports_visible_to(person: Person) -> QuerySet[Report]:
+    """The reports `person` may read: of a period they see (the form's committee),
+    sent by an organization they see (its leaders and the offices above it; not, say,
+    a plain member of the asking committee)."""
+    return visible_to(
+        person,
+        Report.objects.filter(period__in=periods_visible_to(person)),
+    ).select_related("period__form", "period__version", "organization")
+
+
 def may_receive(person: Person, period_or_form: ReportPeriod | ReportForm) -> bool:
     return can(person, Action.RECEIVE_REPORTS, period_or_form)
 

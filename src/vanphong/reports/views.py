@@ -243,13 +243,7 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A report as the office receives it: its submissions, and returning it."""
     person = person_of(request)
-    periods = selectors.periods_visible_to(person)
-    report = get_object_or_404(
-        Report.objects.filter(period__in=periods).select_related(
-            "period__form", "period__version", "organization"
-        ),
-        pk=pk,
-    )
+    report = get_object_or_404(selectors.reports_visible_to(person), pk=pk)
     may_receive = selectors.may_receive(person, report.period)
     form = report_forms.ReturnForm(request.POST or None)
     if request.method == "POST":
@@ -502,7 +496,7 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     if not (
         can(person, Action.SEND_REPORTS, attached.report.organization)
-        or can(person, Action.VIEW, attached.report.period)
+        or selectors.reports_visible_to(person).filter(pk=attached.report_id).exists()
     ):
         raise Http404
     return FileResponse(attached.file.open("rb"), as_attachment=True, filename=attached.name)

@@ -171,6 +171,17 @@ def test_outsiders_get_404_and_those_who_see_but_may_not_act_403(
     assert client.post(reverse("report_remind", args=[period.pk])).status_code == 403
     assert client.post(reverse("report_period_close", args=[period.pk])).status_code == 403
     assert client.get(reverse("report_version_edit", args=[period.form_id])).status_code == 403
+    # A plain member of the asking committee sees its board, not a unit's report or files.
+    from vanphong.core.models import Role
+    from vanphong.core.tests.factories import make_person
+
+    report = Report.objects.create(period=period, organization=unit, state=ReportState.SUBMITTED)
+    client.force_login(make_person(organization=tree.bloc, role=Role.MEMBER))
+    assert client.get(board).status_code == 200
+    assert client.get(reverse("report_detail", args=[report.pk])).status_code == 404
+    client.force_login(secretary)
+    assert client.get(reverse("report_detail", args=[report.pk])).status_code == 200
+    assert client.post(reverse("report_detail", args=[report.pk]), {"reason": "x"}).status_code == 403
     # An organization not asked for the report: 404.
     client.force_login(khoi.office)
     assert client.get(reverse("report_fill", args=[period.pk, tree.city.pk])).status_code == 404
