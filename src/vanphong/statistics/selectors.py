@@ -317,9 +317,6 @@ class MemberStatistics:
             for line in self.units
         ]
 
-    def slug(self) -> str:
-        return f"{self.node.abbreviation or self.node.pk}-{self.as_of.isoformat()}"
-
 
 def as_of_day(period: Period, today: dt.date) -> dt.date:
     """The day a period's stock is counted on: its last day, or today while it runs

@@ -9,8 +9,6 @@ of the node itself keeps the node's own (shorter) path as its key."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
@@ -27,13 +25,6 @@ def child_key(node: Organization, path_field: str = "organization__path") -> Sub
 def in_subtree(node: Organization, path_field: str = "organization__path") -> Q:
     """Rows of `node` and everything below it: one indexed prefix range."""
     return Q(**{f"{path_field}__startswith": node.path})
-
-
-def open_on(day: dt.date, prefix: str = "") -> Q:
-    """Organizations that existed on `day` (opened by then, not closed before it)."""
-    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
-        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gte": day})
-    )
 
 
 def children(node: Organization) -> QuerySet[Organization]:
