@@ -4,7 +4,23 @@ pieces of a Word document that python-docx does not make itself."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+# The label of a table's total row, which is printed in bold.
+TOTAL = "Tổng số"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of figures as printed: its title, its column headings, its rows (the
+    total last, its first cell TOTAL)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
 
 
 def pdf_from_html(html: str) -> bytes:
@@ -44,3 +60,42 @@ def docx_table_borders(*, visible: bool) -> Any:
             element.set(docx_qn("w:color"), "000000")
         edges.append(element)
     return edges
+
+
+def xlsx_of_tables(*, sheet_title: str, heading: Sequence[str], tables: Iterable[Table]) -> bytes:
+    """A workbook of one sheet: the heading lines (the first two in bold: who, and what
+    it counts), then each table under its title, boxed, its total row in bold."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = sheet_title
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for number, line in enumerate(heading, start=1):
+        sheet.append([excel_text(line)])
+        if number <= 2:
+            sheet.cell(number, 1).font = Font(bold=True, size=13 if number == 2 else 11)
+    for table in tables:
+        sheet.append([])
+        sheet.append([excel_text(table.title)])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        sheet.append(table.columns)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+            cell.border = box
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for values in table.rows:
+            sheet.append([excel_text(v) if isinstance(v, str) else v for v in values])
+            for cell in sheet[sheet.max_row]:
+                cell.border = box
+                if values and values[0] == TOTAL:
+                    cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 48
+    for letter in "BCDEFG":
+        sheet.column_dimensions[letter].width = 16
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

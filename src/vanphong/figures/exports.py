@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vanphong.core.models import Membership, Organization, Role
-from vanphong.core.printing import docx_qn, docx_table_borders, excel_text
+from vanphong.core.printing import TOTAL, Table, docx_qn, docx_table_borders, xlsx_of_tables
 from vanphong.drafting.layout import header_of
 from vanphong.drafting.rendering import NUMBER_WORD, PARTY_NAME, RECIPIENTS_LABEL
 from vanphong.figures.selectors import Figures, Period, PeriodKind
@@ -154,13 +154,6 @@ def program_sentences(figures: Figures) -> list[str]:
 # --- The tables (the workbook, and the report's appendix) ------------------------------------
 
 
-@dataclass(frozen=True)
-class Table:
-    title: str
-    columns: list[str]
-    rows: list[list[Any]]
-
-
 def tables(figures: Figures) -> list[Table]:
     tasks = figures.tasks
     result = [
@@ -168,19 +161,19 @@ def tables(figures: Figures) -> list[Table]:
             "Văn bản đi (ban hành)",
             ["Loại văn bản", "Số lượng", "Trong đó mật"],
             [[row.name, row.count, row.classified] for row in figures.outgoing]
-            + [["Tổng số", figures.outgoing_total, figures.outgoing_classified]],
+            + [[TOTAL, figures.outgoing_total, figures.outgoing_classified]],
         ),
         Table(
             "Văn bản đến",
             ["Loại văn bản", "Số lượng", "Trong đó mật"],
             [[row.name, row.count, row.classified] for row in figures.incoming]
-            + [["Tổng số", figures.incoming_total, figures.incoming_classified]],
+            + [[TOTAL, figures.incoming_total, figures.incoming_classified]],
         ),
         Table(
             "Hoạt động theo lịch công tác",
             ["Loại hoạt động", "Đã diễn ra", "Đã lên lịch (sau ngày lập)"],
             [[EVENT_NAMES[row.kind], row.held, row.ahead] for row in figures.events]
-            + [["Tổng số", figures.events_held, figures.events_ahead]],
+            + [[TOTAL, figures.events_held, figures.events_ahead]],
         ),
     ]
     if tasks is not None:
@@ -193,7 +186,7 @@ def tables(figures: Figures) -> list[Table]:
                     ["Hoàn thành quá hạn", tasks.done_late],
                     ["Quá hạn chưa hoàn thành", tasks.overdue],
                     ["Chưa đến hạn", tasks.not_yet_due],
-                    ["Tổng số", tasks.total],
+                    [TOTAL, tasks.total],
                 ],
             )
         )
@@ -220,43 +213,13 @@ def _heading(figures: Figures) -> str:
 
 def figures_xlsx(figures: Figures) -> bytes:
     """One sheet: the committee and the period, then each table under its title."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Số liệu"
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.append([excel_text(figures.committee.name.upper())])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([_heading(figures)])
-    sheet["A2"].font = Font(bold=True, size=13)
-    sheet.append([f"Từ ngày {figures.period.start:%d/%m/%Y} đến ngày {figures.period.end:%d/%m/%Y}"])
-    sheet.append([f"Số liệu lập ngày {figures.today:%d/%m/%Y}"])
-    for table in tables(figures):
-        sheet.append([])
-        sheet.append([excel_text(table.title)])
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-        sheet.append(table.columns)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-            cell.border = box
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for values in table.rows:
-            sheet.append([excel_text(v) if isinstance(v, str) else v for v in values])
-            for cell in sheet[sheet.max_row]:
-                cell.border = box
-            if values and values[0] == "Tổng số":
-                for cell in sheet[sheet.max_row]:
-                    cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 48
-    for letter in "BCD":
-        sheet.column_dimensions[letter].width = 18
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    heading = [
+        figures.committee.name.upper(),
+        _heading(figures),
+        f"Từ ngày {figures.period.start:%d/%m/%Y} đến ngày {figures.period.end:%d/%m/%Y}",
+        f"Số liệu lập ngày {figures.today:%d/%m/%Y}",
+    ]
+    return xlsx_of_tables(sheet_title="Số liệu", heading=heading, tables=tables(figures))
 
 
 # --- The report's skeleton (DOCX) ---------------------------------------------------------------
@@ -441,7 +404,7 @@ def figures_docx(figures: Figures) -> bytes:
             cells = grid.add_row().cells
             for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
                 text = "" if value is None else (_count(value) if isinstance(value, int) else str(value))
-                total = values[0] == "Tổng số"
+                total = values[0] == TOTAL
                 _line(cell, text, size=12, first=True, align="center" if index else "left", bold=total)
     output = io.BytesIO()
     document.save(output)

@@ -7,16 +7,13 @@ report forms' statistics can write theirs the same way."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from vanphong.core.printing import excel_text
+from vanphong.core.printing import TOTAL, Table, xlsx_of_tables
 from vanphong.figures.exports import printed_period
 from vanphong.statistics.selectors import Line, MemberStatistics
 
-TOTAL = "Tổng số"
 GENDER_NAMES = {"male": "Nam", "female": "Nữ", "gender_unknown": "Chưa ghi giới tính"}
 AGE_NAMES = {
     "under_30": "Dưới 30 tuổi",
@@ -25,13 +22,6 @@ AGE_NAMES = {
     "over_60": "Trên 60 tuổi",
     "age_unknown": "Chưa ghi ngày sinh",
 }
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    columns: list[str]
-    rows: list[list[Any]]
 
 
 def _compare_columns(stats: MemberStatistics, first: str) -> list[str]:
@@ -107,40 +97,7 @@ def heading_lines(stats: MemberStatistics) -> list[str]:
 def xlsx(heading: Sequence[str], tables: Sequence[Table]) -> bytes:
     """One sheet: the heading lines, then each table under its title, its last row
     (the total) in bold."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Thống kê"
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for number, line in enumerate(heading, start=1):
-        sheet.append([excel_text(line)])
-        if number <= 2:
-            sheet.cell(number, 1).font = Font(bold=True, size=13 if number == 2 else 11)
-    for table in tables:
-        sheet.append([])
-        sheet.append([excel_text(table.title)])
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-        sheet.append(table.columns)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-            cell.border = box
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for values in table.rows:
-            sheet.append([excel_text(v) if isinstance(v, str) else v for v in values])
-            for cell in sheet[sheet.max_row]:
-                cell.border = box
-                if values and values[0] == TOTAL:
-                    cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 48
-    for letter in "BCDEFG":
-        sheet.column_dimensions[letter].width = 16
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return xlsx_of_tables(sheet_title="Thống kê", heading=heading, tables=tables)
 
 
 def members_xlsx(stats: MemberStatistics) -> bytes:
