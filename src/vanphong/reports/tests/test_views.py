@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from vanphong.reports.models import Report, ReportForm, ReportState
 from vanphong.reports.tests.conftest import LONG
@@ -100,8 +102,11 @@ def test_the_clerk_fills_in_saves_a_wrong_value_then_submits(client, period, kho
     }
     response = client.post(url, {**typed, "action": "submit"})
     page = response.content.decode()
-    assert response.status_code == 200 and "A count cannot be negative." in page
-    assert "Enter a number, e.g. 125." in page
+    # The page speaks Vietnamese, the default language.
+    with translation.override("vi"):
+        negative, not_a_number = _("A count cannot be negative."), _("Enter a number, e.g. 125.")
+    assert response.status_code == 200 and negative in page
+    assert not_a_number in page
     assert 't:cells:0:members" value="mười"' in page
     report = Report.objects.get()
     assert report.draft["members"] == "-4" and report.state == ReportState.DRAFT
