@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from vanphong.reports.models import (
     ReportSubmission,
     ReportValue,
 )
+from vanphong.statistics.tree import ancestor_paths, child_key, children, in_subtree
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:
@@ -299,3 +300,155 @@ def sum_of(period: ReportPeriod, key: str, under: Organization) -> Decimal | Non
     return ReportValue.objects.filter(
         period=period, key=key, organization__path__startswith=under.path
     ).aggregate(total=Sum("value"))["total"]
+
+
+# --- A period's numbers summed up the tree ---------------------------------------------------
+
+
+def number_keys(fields: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The `ReportValue` keys a version's numbers are kept under, with their labels,
+    in the form's order: each number field, each number cell of a table with fixed
+    rows, and each number column's total."""
+    keys: list[tuple[str, str]] = []
+    for field in fields:
+        label = field.get("label") or field["key"]
+        if field["kind"] == "number":
+            keys.append((field["key"], label))
+        elif field["kind"] == "table":
+            for column in field.get("columns", []):
+                if column.get("kind") != "number":
+                    continue
+                column_label = column.get("label") or column["key"]
+                for index, row in enumerate(field.get("rows") or []):
+                    cell = f"{field['key']}.{index}.{column['key']}"
+                    keys.append((cell, f"{label} — {row} — {column_label}"))
+                keys.append((f"{field['key']}.*.{column['key']}", f"{label} — {column_label} ({_('total')})"))
+    return keys
+
+
+@dataclass
+class SumLine:
+    """One child subtree of the node (or the node's own report, `organization` the
+    node and `is_own` set; or the node's total, `organization` None)."""
+
+    key: str  # the child's path (the node's path for its own report, "" for the total)
+    organization: Organization | None
+    asked: int
+    reported: int
+    values: dict[str, Decimal]
+    previous: dict[str, Decimal]
+    is_own: bool = False
+
+    def cells(self, keys: list[str]) -> list[tuple[str, Decimal | None, Decimal | None, Decimal | None]]:
+        """(key, this period, previous period, change) for each of `keys`."""
+        result = []
+        for key in keys:
+            now, before = self.values.get(key), self.previous.get(key)
+            change = None if now is None or before is None else now - before
+            result.append((key, now, before, change))
+        return result
+
+    @property
+    def drillable(self) -> bool:
+        return self.organization is not None and not self.is_own and self.organization.numchild > 0
+
+
+@dataclass
+class PeriodSums:
+    period: ReportPeriod
+    previous_period: ReportPeriod | None
+    node: Organization
+    keys: list[tuple[str, str]]
+    lines: list[SumLine]
+    total: SumLine
+    trail: list[Organization]
+
+
+def statistics_root(period: ReportPeriod) -> Organization:
+    """Where the drill-down begins: the form's committee."""
+    return period.form.organization
+
+
+def previous_period(period: ReportPeriod) -> ReportPeriod | None:
+    return (
+        ReportPeriod.objects.filter(form_id=period.form_id, starts_on__lt=period.starts_on)
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def period_sums(period: ReportPeriod, node: Organization | None = None) -> PeriodSums:
+    """For each numeric key of the period's version, the sum over each child subtree
+    of `node` (by default the form's committee), the node's total, how many
+    organizations were asked and reported in each child, and the same sums for the
+    previous period of the form.
+
+    The sums are one GROUP BY over `ReportValue` on (period, child path prefix, key),
+    both periods at once; the counts one GROUP BY over the recipients. A report's
+    values are its latest submission's (replaced when it is sent again), and an
+    organization that sent nothing has none: neither needs a filter here."""
+    root = statistics_root(period)
+    node = node or root
+    before = previous_period(period)
+    keys = number_keys(period.version.fields)
+    key_names = [key for key, _label in keys]
+    periods = [period.pk] + ([before.pk] if before else [])
+    sums = (
+        ReportValue.objects.filter(in_subtree(node), period_id__in=periods, key__in=key_names)
+        .annotate(child=child_key(node))
+        .values("period_id", "child", "key")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    sent = Report.objects.filter(period=period, organization=OuterRef("pk"), submitted_at__isnull=False)
+    counts = (
+        recipients(period)
+        .filter(in_subtree(node, "path"))
+        .annotate(child=child_key(node, "path"))
+        .values("child")
+        .annotate(asked=Count("pk"), reported=Count("pk", filter=Q(Exists(sent))))
+        .order_by()
+    )
+    now: dict[str, dict[str, Decimal]] = {}
+    previous: dict[str, dict[str, Decimal]] = {}
+    for row in sums:
+        target = now if row["period_id"] == period.pk else previous
+        target.setdefault(row["child"], {})[row["key"]] = plain(row["total"])
+    asked = {row["child"]: (row["asked"], row["reported"]) for row in counts}
+
+    def line(path: str, organization: Organization | None, is_own: bool = False) -> SumLine:
+        a, r = asked.get(path, (0, 0))
+        return SumLine(path, organization, a, r, now.get(path, {}), previous.get(path, {}), is_own)
+
+    lines = []
+    if node.path in asked or node.path in now or node.path in previous:
+        lines.append(line(node.path, node, is_own=True))
+    for child in children(node):
+        if child.path in asked or child.path in now or child.path in previous:
+            lines.append(line(child.path, child))
+    total = SumLine(
+        "",
+        None,
+        sum(item.asked for item in lines),
+        sum(item.reported for item in lines),
+        _added([item.values for item in lines]),
+        _added([item.previous for item in lines]),
+    )
+    trail = list(
+        Organization.objects.filter(path__in=ancestor_paths(node), depth__gte=root.depth).order_by("depth")
+    )
+    return PeriodSums(period, before, node, keys, lines, total, trail)
+
+
+def _added(parts: list[dict[str, Decimal]]) -> dict[str, Decimal]:
+    total: dict[str, Decimal] = {}
+    for part in parts:
+        for key, value in part.items():
+            total[key] = total.get(key, Decimal(0)) + value
+    return total
+
+
+def plain(value: Decimal) -> Decimal:
+    """A stored number without its trailing zeros (45, not 45.0000; 100, not 1E+2)."""
+    whole = value.to_integral_value()
+    return whole.quantize(Decimal(1)) if value == whole else value.normalize()

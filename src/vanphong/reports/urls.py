@@ -10,6 +10,12 @@ urlpatterns = [
     path("forms/<int:pk>/fields/", views.version_edit, name="report_version_edit"),
     path("versions/<int:pk>/publish/", views.version_publish, name="report_version_publish"),
     path("periods/<int:pk>/", views.board, name="report_board"),
+    path("periods/<int:pk>/statistics/", views.period_statistics, name="report_period_statistics"),
+    path(
+        "periods/<int:pk>/statistics/xlsx/",
+        views.period_statistics_export,
+        name="report_period_statistics_export",
+    ),
     path("periods/<int:pk>/remind/", views.remind, name="report_remind"),
     path("periods/<int:pk>/close/", views.period_close, name="report_period_close"),
     path("periods/<int:pk>/organizations/<int:organization_pk>/", views.fill, name="report_fill"),

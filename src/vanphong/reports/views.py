@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -20,9 +21,10 @@ from vanphong.core import selectors as core_selectors
 from vanphong.core.models import Organization
 from vanphong.core.permissions import Action, can, visible_to
 from vanphong.core.web import get_checked, is_htmx, person_of, submit
+from vanphong.reports import exports, selectors, services
 from vanphong.reports import forms as report_forms
-from vanphong.reports import selectors, services
 from vanphong.reports.models import Periodicity, Report, ReportFile, ReportFormVersion, ReportState
+from vanphong.statistics.templatetags.charts import Bar
 
 # --- The office -----------------------------------------------------------------------------
 
@@ -500,3 +502,71 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
     ):
         raise Http404
     return FileResponse(attached.file.open("rb"), as_attachment=True, filename=attached.name)
+
+
+# --- A period's numbers summed up the tree ---------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period_sums(request: HttpRequest, pk: int) -> selectors.PeriodSums:
+    """The board's fetch (404 to whom does not see the period, 403 to whom may not
+    receive its reports), then the node asked for, which must lie under the form's
+    committee (404 otherwise)."""
+    person = person_of(request)
+    period = get_checked(request, selectors.periods_visible_to(person), pk, Action.RECEIVE_REPORTS)
+    root = selectors.statistics_root(period)
+    node = root
+    asked = request.GET.get("org")
+    if asked:
+        if not asked.isdigit():
+            raise Http404
+        node = get_object_or_404(Organization.objects.filter(path__startswith=root.path), pk=int(asked))
+    return selectors.period_sums(period, node)
+
+
+@login_required
+def period_statistics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The period's numbers for each unit under a node, against the previous period:
+    a click on a unit goes one level down."""
+    sums = _period_sums(request, pk)
+    page = reverse("report_period_statistics", args=[sums.period.pk])
+    keys = [key for key, _label in sums.keys]
+    links = {line.key: f"{page}?org={line.organization.pk}" for line in sums.lines if line.drillable}  # type: ignore[union-attr]
+    main = keys[0] if keys else ""
+    bars = [
+        Bar(
+            _row_label(line),
+            float(line.values.get(main, 0)),
+            float(line.previous[main]) if main in line.previous else None,
+            links.get(line.key, ""),
+        )
+        for line in sums.lines
+    ]
+    context = {
+        "sums": sums,
+        "period": sums.period,
+        "labels": sums.keys,
+        "rows": [(line, _row_label(line), links.get(line.key, ""), line.cells(keys)) for line in sums.lines],
+        "total_cells": sums.total.cells(keys),
+        "trail": [(unit, f"{page}?org={unit.pk}") for unit in sums.trail],
+        "main_label": sums.keys[0][1] if sums.keys else "",
+        "bars": bars,
+        "export": f"{reverse('report_period_statistics_export', args=[sums.period.pk])}?org={sums.node.pk}",
+    }
+    return render(request, "reports/period_statistics.html", context)
+
+
+def _row_label(line: selectors.SumLine) -> str:
+    assert line.organization is not None
+    if line.is_own:
+        return _("%(name)s (its own report)") % {"name": line.organization.name}
+    return line.organization.name
+
+
+@login_required
+def period_statistics_export(request: HttpRequest, pk: int) -> HttpResponse:
+    sums = _period_sums(request, pk)
+    response = HttpResponse(exports.period_sums_xlsx(sums), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(sums)}"'
+    return response
