@@ -62,6 +62,44 @@ def docx_table_borders(*, visible: bool) -> Any:
     return edges
 
 
+def docx_border(table: Any, *, visible: bool) -> None:
+    """Give a python-docx table thin black lines everywhere, or none."""
+    table._tbl.tblPr.append(docx_table_borders(visible=visible))
+
+
+def docx_paragraph(
+    container: Any,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    italic: bool = False,
+    first: bool = False,
+    align: str = "center",
+    indent: bool = False,
+) -> Any:
+    """One run of `text` in a new paragraph of `container` (a document or a table
+    cell; `first`: in its first, empty paragraph), aligned "center", "left" or
+    "justify"; `indent` indents its first line as a body paragraph is."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    paragraph = container.paragraphs[0] if first else container.add_paragraph()
+    paragraph.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Mm(10)
+        paragraph.paragraph_format.space_after = Pt(6)
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.bold = bold or None
+    run.italic = italic or None
+    return paragraph
+
+
 def xlsx_of_tables(*, sheet_title: str, heading: Sequence[str], tables: Iterable[Table]) -> bytes:
     """A workbook of one sheet: the heading lines (the first two in bold: who, and what
     it counts), then each table under its title, boxed, its total row in bold."""

@@ -11,13 +11,14 @@ which the report's tables are copied from."""
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from vanphong.core.models import Membership, Organization, Role
-from vanphong.core.printing import TOTAL, Table, docx_qn, docx_table_borders, xlsx_of_tables
+from vanphong.core.printing import TOTAL, Table, docx_border, docx_paragraph, docx_qn, xlsx_of_tables
 from vanphong.drafting.layout import header_of
 from vanphong.drafting.rendering import NUMBER_WORD, PARTY_NAME, RECIPIENTS_LABEL
 from vanphong.figures.selectors import Figures, Period, PeriodKind
@@ -294,38 +295,8 @@ def report_of(figures: Figures) -> Report:
     )
 
 
-def _borders(table: Any, *, visible: bool) -> None:
-    table._tbl.tblPr.append(docx_table_borders(visible=visible))
-
-
-def _line(
-    container: Any,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    size: float = 14,
-    first: bool = False,
-    align: str = "center",
-    indent: bool = False,
-) -> Any:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
-
-    paragraph = container.paragraphs[0] if first else container.add_paragraph()
-    paragraph.alignment = {
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-        "left": WD_ALIGN_PARAGRAPH.LEFT,
-        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-    }[align]
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Mm(10)
-        paragraph.paragraph_format.space_after = Pt(6)
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold or None
-    run.italic = italic or None
-    return paragraph
+# The report is set in 14 pt unless a line says otherwise.
+_line = functools.partial(docx_paragraph, size=14)
 
 
 def figures_docx(figures: Figures) -> bytes:
@@ -347,7 +318,7 @@ def figures_docx(figures: Figures) -> bytes:
     normal.paragraph_format.space_after = Pt(0)
 
     header = document.add_table(rows=2, cols=2)
-    _borders(header, visible=False)
+    docx_border(header, visible=False)
     left, right = header.rows[0].cells
     first = True
     if report.superior_body:
@@ -375,7 +346,7 @@ def figures_docx(figures: Figures) -> bytes:
 
     document.add_paragraph()
     closing = document.add_table(rows=1, cols=2)
-    _borders(closing, visible=False)
+    docx_border(closing, visible=False)
     left, right = closing.rows[0].cells
     label = _line(left, RECIPIENTS_LABEL, bold=True, italic=True, size=12, first=True, align="left")
     label.runs[0].underline = True
@@ -397,7 +368,7 @@ def figures_docx(figures: Figures) -> bytes:
     for table in tables(figures):
         _line(document, table.title, bold=True, align="left").paragraph_format.space_before = Pt(12)
         grid = document.add_table(rows=1, cols=len(table.columns))
-        _borders(grid, visible=True)
+        docx_border(grid, visible=True)
         for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
             _line(cell, column, bold=True, size=12, first=True)
         for values in table.rows:

@@ -10,6 +10,7 @@ plain constants, deliberately not translated."""
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from vanphong.core.models import Membership, Role
-from vanphong.core.printing import docx_qn, docx_table_borders, pdf_from_html
+from vanphong.core.printing import docx_border, docx_paragraph, docx_qn, pdf_from_html
 from vanphong.drafting.layout import header_of
 from vanphong.drafting.rendering import NUMBER_WORD, PARTY_NAME
 from vanphong.programs import labels
@@ -141,30 +142,8 @@ def program_pdf(program: Program, items: Sequence[ProgramItem]) -> bytes:
     return pdf_from_html(html)
 
 
-def _borders(table: Any, *, visible: bool) -> None:
-    table._tbl.tblPr.append(docx_table_borders(visible=visible))
-
-
-def _line(
-    cell: Any,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    size: float = 13,
-    first: bool = False,
-    centred: bool = True,
-) -> Any:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.LEFT
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold or None
-    run.italic = italic or None
-    return paragraph
+# The CTr table is set in 13 pt unless a line says otherwise.
+_line = functools.partial(docx_paragraph, size=13)
 
 
 def program_docx(program: Program, items: Sequence[ProgramItem]) -> bytes:
@@ -191,7 +170,7 @@ def program_docx(program: Program, items: Sequence[ProgramItem]) -> bytes:
     normal.paragraph_format.space_after = Pt(0)
 
     header = document.add_table(rows=2, cols=2)
-    _borders(header, visible=False)
+    docx_border(header, visible=False)
     left, right = header.rows[0].cells
     first = True
     if sheet.superior_body:
@@ -219,7 +198,7 @@ def program_docx(program: Program, items: Sequence[ProgramItem]) -> bytes:
 
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.autofit = False
-    _borders(table, visible=True)
+    docx_border(table, visible=True)
     heading = table.rows[0]
     repeat = OxmlElement("w:tblHeader")
     repeat.set(docx_qn("w:val"), "true")
@@ -231,16 +210,16 @@ def program_docx(program: Program, items: Sequence[ProgramItem]) -> bytes:
         cells = table.add_row().cells
         for cell, column, value in zip(cells, COLUMNS, values, strict=True):
             cell.width = Mm(column.width_mm)
-            _line(cell, value, size=12, first=True, centred=column.centred)
+            _line(cell, value, size=12, first=True, align="center" if column.centred else "left")
 
     document.add_paragraph()
     closing = document.add_table(rows=1, cols=2)
-    _borders(closing, visible=False)
+    docx_border(closing, visible=False)
     left, right = closing.rows[0].cells
-    label = _line(left, RECIPIENTS_LABEL, size=14, first=True, centred=False)
+    label = _line(left, RECIPIENTS_LABEL, size=14, first=True, align="left")
     label.runs[0].underline = True
     for line in RECIPIENTS:
-        _line(left, line, size=12, centred=False)
+        _line(left, line, size=12, align="left")
     first = True
     for text in sheet.signature_lines:
         _line(right, text, bold=True, size=14, first=first)
