@@ -49,15 +49,13 @@ import argparse
 import json
 import os
 import random
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from harness import child_results, timed_cases
 from pgfresh import fresh_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -403,25 +401,6 @@ def _events(office: dict[str, Any]) -> None:
     )
 
 
-def _timed(run: Callable[[], object], repeat: int) -> dict[str, float]:
-    from django.db import connection
-
-    for _ in range(2):
-        run()  # warm the caches, as a leader's second visit is
-    # Counted by a wrapper, not connection.queries: a request resets that list.
-    queries: list[str] = []
-    with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
-        run()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return {"p50": statistics.median(times), "p95": p95, "n": len(times), "queries": len(queries)}
-
-
 def _naive_board(committee: Any) -> dict[str, Any]:
     """Every task as an instance, its state in Python, counted in dicts."""
     from django.utils import timezone
@@ -522,16 +501,8 @@ def _measure(office: dict[str, Any], repeat: int) -> dict[str, Any]:
         "tasks": FollowUpTask.objects.count(),
         "events": Event.objects.count(),
         "busy_week": {"monday": monday.isoformat(), "events": week_events.count()},
-        "cases": {},
+        "cases": timed_cases(cases),
     }
-    for label, run, times in cases:
-        results["cases"][label] = _timed(run, times)
-        case = results["cases"][label]
-        print(
-            f"  {label}: p50 {case['p50']:.1f} ms, p95 {case['p95']:.1f} ms, {case['queries']} queries",
-            file=sys.stderr,
-            flush=True,
-        )
     return results
 
 
@@ -552,18 +523,7 @@ def main() -> None:
     postgres = bool(os.environ.get("DATABASE_URL"))
     if postgres and args.fresh:
         fresh_postgres(os.environ["DATABASE_URL"])
-    with tempfile.TemporaryDirectory() as scratch:
-        var = args.keep or scratch
-        Path(var).mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "VANPHONG_VAR_DIR": str(Path(var).resolve()),
-            "VANPHONG_ALLOWED_HOSTS": "testserver",
-            "PYTHONPATH": str(ROOT / "src"),
-        }
-        child = [sys.executable, __file__, "--child", "--repeat", str(args.repeat)]
-        out = subprocess.run(child, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
-    results = json.loads(out.strip().splitlines()[-1])
+    results = child_results(__file__, args.repeat, args.keep)
     print(json.dumps(results, indent=2))
     cases = results["cases"]
     print(
