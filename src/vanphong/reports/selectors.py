@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from vanphong.core.models import Membership, Organization, Person
 from vanphong.core.permissions import GRANTS, Action, can, may_anywhere, visible_to
+from vanphong.core.tree import ancestor_paths, child_key, children, in_subtree
 from vanphong.reports.models import (
     Report,
     ReportForm,
@@ -29,7 +30,6 @@ from vanphong.reports.models import (
     ReportSubmission,
     ReportValue,
 )
-from vanphong.statistics.tree import ancestor_paths, child_key, children, in_subtree
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from vanphong.core import selectors as core_selectors
 from vanphong.core.models import Organization
 from vanphong.core.permissions import Action, can, visible_to
+from vanphong.core.templatetags.charts import Bar
 from vanphong.core.web import get_checked, is_htmx, person_of, submit
 from vanphong.reports import exports, selectors, services
 from vanphong.reports import forms as report_forms
 from vanphong.reports.models import Periodicity, Report, ReportFile, ReportFormVersion, ReportState
-from vanphong.statistics.templatetags.charts import Bar
 
 # --- The office -----------------------------------------------------------------------------
 

@@ -38,10 +38,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from vanphong.core import tree
 from vanphong.core.models import Membership, Organization, Person, Role
 from vanphong.core.permissions import GRANTS, Action, grants_of, may_anywhere, visible_to
 from vanphong.figures.selectors import Period, PeriodKind
-from vanphong.statistics import tree
 
 # --- Who opens them ---------------------------------------------------------------------------
 

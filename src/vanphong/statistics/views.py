@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from vanphong.core.models import Organization
 from vanphong.core.permissions import Action
+from vanphong.core.templatetags.charts import Bar
 from vanphong.core.web import get_checked, is_htmx, person_of
 from vanphong.statistics import exports, selectors
 from vanphong.statistics.forms import PARTS, PeriodForm
 from vanphong.statistics.selectors import MemberStatistics
-from vanphong.statistics.templatetags.charts import Bar
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

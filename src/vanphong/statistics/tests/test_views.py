@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from vanphong.core.models import Role
+from vanphong.core.templatetags.charts import Bar, layout
 from vanphong.core.tests.factories import persona
-from vanphong.statistics.templatetags.charts import Bar, layout
 from vanphong.statistics.tests.conftest import Roll
 
 PAGE = reverse("statistics_members")

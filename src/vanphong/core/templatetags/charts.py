@@ -114,7 +114,7 @@ def layout(series: Iterable[Any]) -> tuple[list[DrawnBar], int, bool]:
     return drawn, height, compare
 
 
-@register.inclusion_tag("statistics/bar_chart.html")
+@register.inclusion_tag("includes/bar_chart.html")
 def bar_chart(
     series: Iterable[Any], title: str = "", description: str = "", chart_id: str = ""
 ) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Summing up the organization tree in the database: the pieces any statistic of a
-subtree uses (the membership statistics here, the report forms' numbers later).
+subtree uses (the membership statistics, the report forms' numbers).
 
 The tree is a materialized path (django-treebeard, `steplen` characters a level), so
 the child subtree a row belongs to is the first `(node.depth + 1) * steplen`
