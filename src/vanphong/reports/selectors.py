@@ -322,7 +322,9 @@ def number_keys(fields: list[dict[str, Any]]) -> list[tuple[str, str]]:
                 for index, row in enumerate(field.get("rows") or []):
                     cell = f"{field['key']}.{index}.{column['key']}"
                     keys.append((cell, f"{label} — {row} — {column_label}"))
-                keys.append((f"{field['key']}.*.{column['key']}", f"{label} — {column_label} ({_('total')})"))
+                # Outside the f-string, where makemessages finds it.
+                total = _("total")
+                keys.append((f"{field['key']}.*.{column['key']}", f"{label} — {column_label} ({total})"))
     return keys
 
 
