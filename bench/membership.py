@@ -215,8 +215,8 @@ def _naive(node: Any, period: Any, previous: Any) -> dict[str, Any]:
     """For each unit under `node`, its subtree's members on each day read as rows and
     counted in Python (a set of persons per unit and per node)."""
     from vanphong.core.models import Membership, Role
+    from vanphong.core.tree import children
     from vanphong.statistics.selectors import AGE_BANDS, years_before
-    from vanphong.statistics.tree import children
 
     def band(born: dt.date | None, day: dt.date) -> str:
         if born is None:
