@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "vanphong.figures",
     "vanphong.reports",
     "vanphong.statistics",
+    "vanphong.letters",
+    "vanphong.public",
 ]
 
 MIDDLEWARE = [
