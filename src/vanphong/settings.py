@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "vanphong.figures",
     "vanphong.reports",
     "vanphong.statistics",
+    "vanphong.meetings",
     "vanphong.letters",
     "vanphong.public",
 ]

@@ -65,6 +65,7 @@ urlpatterns = [
     path("figures/", include("vanphong.figures.urls")),
     path("reports/", include("vanphong.reports.urls")),
     path("statistics/", include("vanphong.statistics.urls")),
+    path("meetings/", include("vanphong.meetings.urls")),
     path("letters/", include("vanphong.letters.urls")),
     path("public/", include("vanphong.public.urls")),
     path("admin/", admin.site.urls),
