@@ -38,6 +38,7 @@ class Action(enum.StrEnum):
     VIEW_STATISTICS = "view_statistics"  # Party membership statistics of a subtree (thống kê đảng viên)
     SEND_REPORTS = "send_reports"  # a grassroots organization sends its periodic reports (gửi báo cáo)
     RECEIVE_REPORTS = "receive_reports"  # the office asks for reports and receives them (nhận báo cáo)
+    SEE_DENOUNCER = "see_denouncer"  # a denouncer's identity (người tố cáo), kept secret from other staff
 
 
 class Reach(enum.Enum):
@@ -50,6 +51,7 @@ O, S = Reach.OWN, Reach.SUBTREE  # noqa: E741 (short names keep the table below 
 GRANTS: dict[Role, dict[Action, Reach]] = {
     Role.SECRETARY: {
         Action.VIEW: S,
+        Action.SEE_DENOUNCER: S,
         Action.DIRECT: S,
         Action.VIEW_AUDIT: S,
         Action.VIEW_FIGURES: S,
@@ -58,6 +60,7 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
     },
     Role.DEPUTY_SECRETARY: {
         Action.VIEW: S,
+        Action.SEE_DENOUNCER: S,
         Action.DIRECT: S,
         Action.VIEW_AUDIT: S,
         Action.VIEW_FIGURES: S,
@@ -66,6 +69,7 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
     },
     Role.STANDING_MEMBER: {
         Action.VIEW: S,
+        Action.SEE_DENOUNCER: S,
         Action.DIRECT: S,
         Action.VIEW_FIGURES: S,
         Action.VIEW_STATISTICS: S,
@@ -73,6 +77,7 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
     Role.COMMITTEE_MEMBER: {Action.VIEW: S},
     Role.OFFICE_CHIEF: {
         Action.VIEW: S,
+        Action.SEE_DENOUNCER: O,
         Action.ADMINISTER: S,
         Action.DRAFT: O,
         Action.DIRECT: O,
@@ -84,6 +89,7 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
     },
     Role.OFFICE_DEPUTY_CHIEF: {
         Action.VIEW: S,
+        Action.SEE_DENOUNCER: O,
         Action.ADMINISTER: S,
         Action.DRAFT: O,
         Action.DIRECT: O,

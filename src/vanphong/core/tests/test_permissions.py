@@ -29,6 +29,7 @@ EXPECTED: dict[Role, dict[Action, str]] = {
     # The membership statistics of their committee's subtree too, down to each cell.
     Role.SECRETARY: {
         Action.VIEW: "OS",
+        Action.SEE_DENOUNCER: "OS",
         Action.DIRECT: "OS",
         Action.VIEW_AUDIT: "OS",
         Action.VIEW_FIGURES: "OS",
@@ -37,6 +38,7 @@ EXPECTED: dict[Role, dict[Action, str]] = {
     },
     Role.DEPUTY_SECRETARY: {
         Action.VIEW: "OS",
+        Action.SEE_DENOUNCER: "OS",
         Action.DIRECT: "OS",
         Action.VIEW_AUDIT: "OS",
         Action.VIEW_FIGURES: "OS",
@@ -45,6 +47,7 @@ EXPECTED: dict[Role, dict[Action, str]] = {
     },
     Role.STANDING_MEMBER: {
         Action.VIEW: "OS",
+        Action.SEE_DENOUNCER: "OS",
         Action.DIRECT: "OS",
         Action.VIEW_FIGURES: "OS",
         Action.VIEW_STATISTICS: "OS",
@@ -58,6 +61,7 @@ EXPECTED: dict[Role, dict[Action, str]] = {
     # its audit trail, and drafts and directs the office's own work.
     Role.OFFICE_CHIEF: {
         Action.VIEW: "OS",
+        Action.SEE_DENOUNCER: "O",
         Action.ADMINISTER: "OS",
         Action.DRAFT: "O",
         Action.DIRECT: "O",
@@ -69,6 +73,7 @@ EXPECTED: dict[Role, dict[Action, str]] = {
     },
     Role.OFFICE_DEPUTY_CHIEF: {
         Action.VIEW: "OS",
+        Action.SEE_DENOUNCER: "O",
         Action.ADMINISTER: "OS",
         Action.DRAFT: "O",
         Action.DIRECT: "O",
