@@ -68,10 +68,13 @@ INSTALLED_APPS = [
     "vanphong.meetings",
     "vanphong.letters",
     "vanphong.public",
+    "captcha",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A host in VANPHONG_PUBLIC_HOSTS sees only the public site's URL map.
+    "vanphong.public.middleware.PublicHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -249,6 +252,20 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
     "wmv",
     "map",
 ]
+
+# --- The public site ------------------------------------------------------------------
+# Host names that serve only the public site (its own URL map, at /); empty: it is at
+# /cong-khai/ beside the internal pages.
+VANPHONG_PUBLIC_HOSTS = envlist("VANPHONG_PUBLIC_HOSTS", [])
+ALLOWED_HOSTS += [host for host in VANPHONG_PUBLIC_HOSTS if host not in ALLOWED_HOSTS]
+# Visitor counts (Đang online, Hôm nay, Trong tuần, Tất cả), kept in the cache.
+VANPHONG_PUBLIC_COUNT_VISITS = envbool("VANPHONG_PUBLIC_COUNT_VISITS", True)
+# The contact form's check: a small sum, with its words as the text alternative.
+CAPTCHA_CHALLENGE_FUNCT = "vanphong.public.captcha.challenge"
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_dots",)
+# Minutes: long enough to type a letter.
+CAPTCHA_TIMEOUT = 60
+CAPTCHA_2X_IMAGE = False
 
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_BACKEND = envstr("VANPHONG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

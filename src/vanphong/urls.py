@@ -67,6 +67,10 @@ urlpatterns = [
     path("statistics/", include("vanphong.statistics.urls")),
     path("meetings/", include("vanphong.meetings.urls")),
     path("letters/", include("vanphong.letters.urls")),
-    path("public/", include("vanphong.public.urls")),
+    # The public site has its own URL map (nothing internal in it), mounted here and,
+    # with VANPHONG_PUBLIC_HOSTS, served alone on its own host; the office's page that
+    # writes it is internal.
+    path("cong-khai/", include("vanphong.public.urls")),
+    path("public/", include("vanphong.public.office_urls")),
     path("admin/", admin.site.urls),
 ]
