@@ -40,6 +40,7 @@ class Bar:
 class DrawnBar:
     bar: Bar
     short_label: str
+    value: str
     title: str
     label_y: str
     bar_y: str
@@ -74,6 +75,13 @@ def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def shown(value: float) -> str:
+    """A value as written on the chart: a whole number without a decimal part (45, not
+    "45,0"), grouped as the language groups thousands."""
+    number = int(value) if float(value).is_integer() else value
+    return number_format(number, force_grouping=True)
+
+
 def layout(series: Iterable[Any]) -> tuple[list[DrawnBar], int, bool]:
     bars = bars_of(series)
     compare = any(bar.previous is not None for bar in bars)
@@ -85,11 +93,11 @@ def layout(series: Iterable[Any]) -> tuple[list[DrawnBar], int, bool]:
         top = index * row
         width = room * bar.value / highest if highest else 0
         previous_width = room * (bar.previous or 0) / highest if highest else 0
-        value = number_format(bar.value, force_grouping=True)
+        value = shown(bar.value)
         if bar.previous is None:
             title = f"{bar.label}: {value}"
         else:
-            before = number_format(bar.previous, force_grouping=True)
+            before = shown(bar.previous)
             title = _("%(label)s: %(value)s (previous period: %(previous)s)") % {
                 "label": bar.label,
                 "value": value,
@@ -100,6 +108,7 @@ def layout(series: Iterable[Any]) -> tuple[list[DrawnBar], int, bool]:
             DrawnBar(
                 bar=bar,
                 short_label=short,
+                value=value,
                 title=title,
                 label_y=_n(top + 15),
                 bar_y=_n(top + 21),

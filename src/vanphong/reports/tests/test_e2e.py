@@ -2,13 +2,17 @@
 office defines and publishes a quarterly form to its grassroots organizations and
 opens last quarter; one grassroots clerk fills it in (a wrong value refused at its
 field, the draft autosaved, typing offline kept in the browser and saved once back)
-and submits; another's report is thin; the office reminds the missing one."""
+and submits; another's report is thin; the office reminds the missing one, whose
+clerk then reports; the bloc's totals and chart follow, and the XLSX holds the same
+numbers."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.utils import timezone
@@ -35,6 +39,14 @@ def _page(browser, live_server, username):
     page.set_default_timeout(10_000)
     sign_in(page, live_server.url, username, PASSWORD)
     return page
+
+
+def _bar_values(page) -> list[str]:
+    """The numbers written at the end of the chart's bars, smallest first."""
+    rows = page.locator("#sums-chart .bar-row")
+    return sorted(
+        (rows.nth(i).locator("text").nth(1).text_content() or "").strip() for i in range(rows.count())
+    )
 
 
 def _last_quarter(today: dt.date) -> tuple[int, int]:
@@ -149,3 +161,46 @@ def test_a_quarterly_form_filled_on_a_phone_one_thin_and_the_missing_reminded(li
     assert not Notification.objects.filter(recipient__username="cs1").exists()
     page.screenshot(path=str(SHOTS / "reports-4-board.png"), full_page=True)
     assert Report.objects.filter(state=ReportState.SUBMITTED).count() == 2
+
+    # The bloc's totals: the two reports sent; a bar per unit, the unsent one at 0.
+    page.locator("#period-statistics").click()
+    total = page.locator('#sums-table tfoot [data-unit="total"]')
+    expect(total.locator('[data-count="reported"]')).to_have_text("2/3")
+    expect(total.locator('[data-key="members"]')).to_have_attribute("data-value", "75")
+    expect(page.locator("#sums-chart .bar")).to_have_count(3)
+    assert _bar_values(page) == ["0", "30", "45"]
+    statistics_url = page.url
+
+    # The reminded clerk reports; the totals and the chart follow.
+    page = _page(browser, live_server, "cs3")
+    page.goto(f"{live_server.url}/reports/periods/{period.pk}/organizations/{units[2].pk}/")
+    page.locator("#id_members").fill("20")
+    page.locator("#id_men").fill("9")
+    page.locator("#id_women").fill("11")
+    page.locator("#id_summary").fill(LONG)
+    page.locator("#submit-report").click()
+    expect(page.locator("#submitted")).to_be_visible()
+    page = _page(browser, live_server, "vpkhoi")
+    page.goto(statistics_url)
+    total = page.locator('#sums-table tfoot [data-unit="total"]')
+    expect(total.locator('[data-count="reported"]')).to_have_text("3/3")
+    expect(total.locator('[data-key="members"]')).to_have_attribute("data-value", "95")
+    expect(total.locator('[data-key="women"]')).to_have_attribute("data-value", "49")
+    assert _bar_values(page) == ["20", "30", "45"]
+    page.screenshot(path=str(SHOTS / "reports-5-totals.png"), full_page=True)
+
+    # The spreadsheet holds the same numbers: each table's total row.
+    with page.expect_download() as download:
+        page.locator("#export-xlsx").click()
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    totals_by_table: dict[str, object] = {}
+    title = None
+    for row in sheet.iter_rows(values_only=True):
+        if row and row[0] and all(cell is None for cell in row[1:]):
+            title = row[0]
+        elif row and row[0] == "Tổng số" and title:
+            totals_by_table[title] = row[1]
+    assert totals_by_table["Tổng số đảng viên"] == 95
+    assert totals_by_table["Nam"] == 46
+    assert totals_by_table["Nữ"] == 49
+    assert totals_by_table["Số tổ chức đã báo cáo"] == 3

@@ -6,11 +6,9 @@ import io
 import re
 
 import openpyxl
-import pytest
 from django.urls import reverse
 
 from vanphong.core.models import Role
-from vanphong.core.templatetags.charts import Bar, layout
 from vanphong.core.tests.factories import persona
 from vanphong.statistics.tests.conftest import Roll
 
@@ -160,13 +158,3 @@ def test_the_workbook_holds_the_pages_numbers(client, roll: Roll, secretary):
     assert ["Dưới 30 tuổi", 1, 1, 0, 12.5] in [row[:5] for row in rows]
     assert ["Trên 60 tuổi", 1, 0, 1, 12.5] in [row[:5] for row in rows]
     assert ["Kết nạp", 1, 1, 0] in [row[:4] for row in rows]
-
-
-@pytest.mark.parametrize("count", [0, 1, 5])
-def test_the_chart_draws_one_bar_per_item(count):
-    drawn, _height, compare = layout([Bar(f"Đơn vị {i}", (i + 1) * 1000, i) for i in range(count)])
-    assert len(drawn) == count and compare == (count > 0)
-    assert all("." not in bar.label_y or bar.label_y.replace(".", "").isdigit() for bar in drawn)
-    if count:
-        assert drawn[-1].width == "416"  # the highest value fills the room
-        assert f"{count}.000" in drawn[-1].title  # displayed numbers group thousands (vi)
