@@ -1,3 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from vanphong.meetings import views
+
+urlpatterns = [
+    path("", views.home, name="meetings_home"),
+    path("new/", views.meeting_create, name="meetings_create"),
+    path("<int:pk>/", views.meeting_page, name="meetings_meeting"),
+    path("<int:pk>/edit/", views.meeting_edit, name="meetings_edit"),
+    path("<int:pk>/agenda/", views.agenda, name="meetings_agenda"),
+    path("<int:pk>/invitations/", views.invitations, name="meetings_invitations"),
+    path("<int:pk>/invitations/send/", views.invitations_send, name="meetings_invitations_send"),
+    path("<int:pk>/giay-moi.pdf", views.invitation_pdf, name="meetings_invitation_pdf"),
+    path("<int:pk>/answer/", views.answer, name="meetings_answer"),
+    path("<int:pk>/state/", views.meeting_state, name="meetings_state"),
+    path("items/<int:pk>/edit/", views.item_edit, name="meetings_item_edit"),
+    path("items/<int:pk>/move/", views.item_move, name="meetings_item_move"),
+    path("items/<int:pk>/remove/", views.item_remove, name="meetings_item_remove"),
+    path("items/<int:pk>/documents/", views.document_add, name="meetings_document_add"),
+    path("documents/<int:pk>/", views.document, name="meetings_document"),
+    path("documents/<int:pk>/remove/", views.document_remove, name="meetings_document_remove"),
+    path("seats/<int:pk>/remove/", views.invitee_remove, name="meetings_invitee_remove"),
+    path("seats/<int:pk>/check-in/", views.check_in, name="meetings_check_in"),
+]

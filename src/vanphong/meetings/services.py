@@ -1,0 +1,1016 @@
+"""Meetings: the only place that writes them. Each service is keyword-only, takes the
+acting person, runs in one transaction and appends one audit event (the schedule's
+own services add theirs when a meeting's event is written).
+
+Who may do what (`selectors`): the committee's office (DRAFT on the committee) creates
+meetings; the office and the meeting's secretary edit them, their agenda, documents
+and invitations, send the invitations and check people in; an invited person answers
+their own invitation; the chair or a manager opens and closes the meeting; a reader
+opens a pre-read (`document_open`, audited, watermarked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vanphong.attachments import services as attachment_checks
+from vanphong.core import audit
+from vanphong.core.models import Organization, Person, Secrecy
+from vanphong.core.permissions import Action, can
+from vanphong.core.selectors import committee_leaders, unit_problem
+from vanphong.drafting.models import Draft
+from vanphong.handling.models import Notification
+from vanphong.meetings import invitation as giay_moi
+from vanphong.meetings import prereads, selectors
+from vanphong.meetings.models import (
+    AccessAfter,
+    AgendaItem,
+    DocumentSource,
+    Invitation,
+    Meeting,
+    MeetingDocument,
+    MeetingKind,
+    MeetingState,
+    Response,
+)
+from vanphong.registry.models import IncomingDocument, OutgoingDocument
+from vanphong.schedule import services as schedule_services
+from vanphong.schedule.models import EventState
+
+
+class AuditAction(enum.StrEnum):
+    MEETING_CREATED = "meetings.meeting_created"
+    MEETING_UPDATED = "meetings.meeting_updated"
+    MEETING_OPENED = "meetings.meeting_opened"
+    MEETING_CLOSED = "meetings.meeting_closed"
+    ITEM_ADDED = "meetings.item_added"
+    ITEM_UPDATED = "meetings.item_updated"
+    ITEM_MOVED = "meetings.item_moved"
+    ITEM_REMOVED = "meetings.item_removed"
+    DOCUMENT_ADDED = "meetings.document_added"
+    DOCUMENT_REMOVED = "meetings.document_removed"
+    DOCUMENT_OPENED = "meetings.document_opened"
+    INVITEE_ADDED = "meetings.invitee_added"
+    INVITEE_REMOVED = "meetings.invitee_removed"
+    INVITATIONS_SENT = "meetings.invitations_sent"
+    INVITATION_ANSWERED = "meetings.invitation_answered"
+    CHECKED_IN = "meetings.checked_in"
+
+
+AUDIT_LABELS = {
+    AuditAction.MEETING_CREATED: gettext_lazy("Meeting created"),
+    AuditAction.MEETING_UPDATED: gettext_lazy("Meeting changed"),
+    AuditAction.MEETING_OPENED: gettext_lazy("Meeting opened"),
+    AuditAction.MEETING_CLOSED: gettext_lazy("Meeting closed"),
+    AuditAction.ITEM_ADDED: gettext_lazy("Agenda item added"),
+    AuditAction.ITEM_UPDATED: gettext_lazy("Agenda item changed"),
+    AuditAction.ITEM_MOVED: gettext_lazy("Agenda item moved"),
+    AuditAction.ITEM_REMOVED: gettext_lazy("Agenda item removed"),
+    AuditAction.DOCUMENT_ADDED: gettext_lazy("Meeting document added"),
+    AuditAction.DOCUMENT_REMOVED: gettext_lazy("Meeting document removed"),
+    AuditAction.DOCUMENT_OPENED: gettext_lazy("Meeting document opened"),
+    AuditAction.INVITEE_ADDED: gettext_lazy("Person invited to a meeting"),
+    AuditAction.INVITEE_REMOVED: gettext_lazy("Invitation withdrawn"),
+    AuditAction.INVITATIONS_SENT: gettext_lazy("Meeting invitations sent"),
+    AuditAction.INVITATION_ANSWERED: gettext_lazy("Invitation answered"),
+    AuditAction.CHECKED_IN: gettext_lazy("Attendance recorded"),
+}
+AUDIT_TARGET_PAGES = {"meetings.meeting": "meetings_meeting"}
+
+MEETING_FIELDS = [
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "place",
+    "chair",
+    "secretary",
+    "preread_days",
+    "downloads_allowed",
+    "access_after",
+    "access_days",
+]
+ITEM_FIELDS = [
+    "order",
+    "title",
+    "presenter",
+    "preparing_unit",
+    "planned_start",
+    "duration_minutes",
+    "secrecy",
+    "note",
+]
+PDF = "application/pdf"
+
+
+class Unchanged:
+    """The default of an argument left out (where None means something)."""
+
+
+UNCHANGED = Unchanged()
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+def _check_manage(actor: Person, meeting: Meeting) -> None:
+    if not selectors.may_manage(actor, meeting):
+        raise PermissionDenied
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.state == MeetingState.CLOSED:
+        raise ValidationError(_("This meeting is closed: it can no longer change."), code="closed")
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    # Answers, check-ins and edits of one meeting are serialized on its row.
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("organization__kind", "kind", "event")
+        .get(pk=meeting.pk)
+    )
+
+
+def _meeting_snapshot(meeting: Meeting) -> dict[str, Any]:
+    return {**audit.snapshot(meeting, [*MEETING_FIELDS, "state"]), "organization": meeting.organization_id}
+
+
+def _item_snapshot(item: AgendaItem) -> dict[str, Any]:
+    data = audit.snapshot(item, [*ITEM_FIELDS, "invite_all"])
+    data["invitees"] = sorted(p.pk for p in item.invitees.all())
+    data["meeting"] = item.meeting_id
+    return data
+
+
+def _clean_meeting(committee: Organization, values: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    values["title"] = " ".join(str(values.get("title") or "").split())
+    values["place"] = " ".join(str(values.get("place") or "").split())
+    if not values["title"]:
+        errors["title"] = _("Enter what the meeting is about.")
+    kind = values.get("kind")
+    if not isinstance(kind, MeetingKind) or not kind.is_active:
+        errors["kind"] = _("Choose the kind of meeting.")
+    starts, ends = values.get("starts_at"), values.get("ends_at")
+    if not isinstance(starts, dt.datetime):
+        errors["starts_at"] = _("Enter the day and time the meeting starts.")
+    elif ends is not None and ends <= starts:
+        errors["ends_at"] = _("The meeting cannot end before it starts.")
+    chair = values.get("chair")
+    if chair is not None and not committee_leaders(committee).filter(pk=chair.pk).exists():
+        errors["chair"] = _("%(name)s is not a leader of %(committee)s.") % {
+            "name": chair.full_name,
+            "committee": committee.name,
+        }
+    secretary = values.get("secretary")
+    if secretary is not None and not selectors.committee_people(committee).filter(pk=secretary.pk).exists():
+        errors["secretary"] = _("%(name)s is not in %(committee)s or its office.") % {
+            "name": secretary.full_name,
+            "committee": committee.name,
+        }
+    if values.get("access_after") not in AccessAfter.values:
+        errors["access_after"] = _("Choose how long the documents stay open after the meeting.")
+    elif values["access_after"] == AccessAfter.DAYS_AFTER and not values.get("access_days"):
+        errors["access_days"] = _("Enter how many days the documents stay open after the meeting.")
+    if values.get("preread_days") is None or not 0 <= int(values["preread_days"]) <= 60:
+        errors["preread_days"] = _("The documents open between 0 and 60 days before the meeting.")
+    if errors:
+        raise ValidationError(errors)
+    if values["access_after"] != AccessAfter.DAYS_AFTER:
+        values["access_days"] = 0
+    return values
+
+
+def _event_values(meeting: Meeting) -> dict[str, Any]:
+    start = timezone.localtime(meeting.starts_at)
+    end = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
+    return {
+        "day": start.date(),
+        "starts_at": start.time().replace(second=0, microsecond=0),
+        "ends_at": end.time().replace(second=0, microsecond=0)
+        if end and end.date() == start.date()
+        else None,
+        "kind": meeting.kind.schedule_kind,
+        "title": meeting.title,
+        "place": meeting.place,
+        "presiding": meeting.chair,
+    }
+
+
+def _attending(meeting: Meeting) -> list[Person]:
+    """The invited people the schedule may name among those attending."""
+    from vanphong.schedule.selectors import attendable_people
+
+    invited = meeting.invitations.values("person")
+    return list(attendable_people(meeting.organization).filter(pk__in=invited))
+
+
+def _write_event(actor: Person, meeting: Meeting, *, confirm_double_booking: bool) -> None:
+    """Put the meeting in the committee's weekly schedule, or bring its entry up to
+    date, through the schedule's services (their checks and their audit events)."""
+    values = _event_values(meeting)
+    if meeting.event is None or meeting.event.state == EventState.CANCELLED:
+        meeting.event = schedule_services.event_create(
+            actor=actor,
+            organization=meeting.organization,
+            attendees=_attending(meeting),
+            confirm_double_booking=confirm_double_booking,
+            **values,
+        )
+        meeting.save(update_fields=["event"])
+    else:
+        schedule_services.event_update(
+            actor=actor,
+            event=meeting.event,
+            attendees=_attending(meeting),
+            confirm_double_booking=confirm_double_booking,
+            **values,
+        )
+
+
+# --- Meetings ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Person,
+    organization: Organization,
+    kind: MeetingKind,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None = None,
+    place: str = "",
+    chair: Person | None = None,
+    secretary: Person | None = None,
+    preread_days: int = 3,
+    downloads_allowed: bool = False,
+    access_after: str = AccessAfter.AT_CLOSE,
+    access_days: int = 0,
+    invite_body: bool = True,
+    confirm_double_booking: bool = False,
+) -> Meeting:
+    """Create a meeting of the committee (the office only), invite the members of
+    the kind's body (`invite_body`) and put it in the weekly schedule."""
+    if not selectors.may_keep(actor, organization):
+        raise PermissionDenied
+    if not organization.kind.is_committee:
+        raise ValidationError(_("Only a Party committee holds these meetings."))
+    values = _clean_meeting(
+        organization,
+        {
+            "kind": kind,
+            "title": title,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "place": place,
+            "chair": chair,
+            "secretary": secretary,
+            "preread_days": preread_days,
+            "downloads_allowed": downloads_allowed,
+            "access_after": access_after,
+            "access_days": access_days,
+        },
+    )
+    meeting = Meeting.objects.create(organization=organization, created_by=actor, **values)
+    invited: list[int] = []
+    if invite_body:
+        for person in selectors.body_members(organization, kind):
+            Invitation.objects.create(meeting=meeting, person=person, is_member=True)
+            invited.append(person.pk)
+    if chair is not None and chair.pk not in invited:
+        Invitation.objects.create(meeting=meeting, person=chair, is_member=False)
+        invited.append(chair.pk)
+    _write_event(actor, meeting, confirm_double_booking=confirm_double_booking)
+    audit.record(
+        actor=actor,
+        action=AuditAction.MEETING_CREATED,
+        target=meeting,
+        organization=organization,
+        after={**_meeting_snapshot(meeting), "invited": invited, "event": meeting.event_id},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, actor: Person, meeting: Meeting, confirm_double_booking: bool = False, **changes: Any
+) -> Meeting:
+    """Change a meeting's fields (MEETING_FIELDS); its schedule entry follows."""
+    meeting = _locked(meeting)
+    _check_manage(actor, meeting)
+    _check_open(meeting)
+    unknown = set(changes) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"meeting_update() got unexpected fields: {sorted(unknown)}")
+    before = _meeting_snapshot(meeting)
+    current = {name: getattr(meeting, name) for name in MEETING_FIELDS}
+    values = _clean_meeting(meeting.organization, {**current, **changes})
+    if values == current:
+        return meeting
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    meeting.save()
+    _write_event(actor, meeting, confirm_double_booking=confirm_double_booking)
+    audit.record(
+        actor=actor,
+        action=AuditAction.MEETING_UPDATED,
+        target=meeting,
+        organization=meeting.organization,
+        before=before,
+        after=_meeting_snapshot(meeting),
+    )
+    return meeting
+
+
+def _check_chair_or_manager(actor: Person, meeting: Meeting) -> None:
+    if meeting.chair_id != actor.pk and not selectors.may_manage(actor, meeting):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def meeting_open(*, actor: Person, meeting: Meeting) -> Meeting:
+    """The chair (or the office) opens the meeting: it is in progress, on its first
+    item. The quorum is not enforced here: the chair sees it and decides; votes
+    check it (issue 9, item 5)."""
+    meeting = _locked(meeting)
+    _check_chair_or_manager(actor, meeting)
+    if meeting.state not in (MeetingState.DRAFT, MeetingState.INVITED):
+        raise ValidationError(_("This meeting has already been opened."), code="state")
+    before = meeting.state
+    meeting.state = MeetingState.IN_PROGRESS
+    meeting.opened_at = timezone.now()
+    meeting.current_item = meeting.items.order_by("order").first()
+    meeting.save(update_fields=["state", "opened_at", "current_item"])
+    q = selectors.quorum(meeting)
+    audit.record(
+        actor=actor,
+        action=AuditAction.MEETING_OPENED,
+        target=meeting,
+        organization=meeting.organization,
+        before={"state": before},
+        after={"state": meeting.state, "present": q.present, "members": q.members, "needed": q.needed},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, actor: Person, meeting: Meeting) -> Meeting:
+    meeting = _locked(meeting)
+    _check_chair_or_manager(actor, meeting)
+    if meeting.state != MeetingState.IN_PROGRESS:
+        raise ValidationError(_("Only a meeting in progress can be closed."), code="state")
+    meeting.state = MeetingState.CLOSED
+    meeting.closed_at = timezone.now()
+    meeting.current_item = None
+    meeting.save(update_fields=["state", "closed_at", "current_item"])
+    q = selectors.quorum(meeting)
+    audit.record(
+        actor=actor,
+        action=AuditAction.MEETING_CLOSED,
+        target=meeting,
+        organization=meeting.organization,
+        before={"state": MeetingState.IN_PROGRESS},
+        after={"state": meeting.state, "present": q.present, "members": q.members},
+    )
+    return meeting
+
+
+# --- Agenda ------------------------------------------------------------------------------------
+
+
+def _clean_item(
+    meeting: Meeting, values: dict[str, Any], invitees: list[Person] | None, actor: Person
+) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    values["title"] = " ".join(str(values.get("title") or "").split())
+    if not values["title"]:
+        errors["title"] = _("Enter the title of the item.")
+    if values.get("secrecy") not in Secrecy.values:
+        errors["secrecy"] = _("Choose the secrecy of the item.")
+    elif values["secrecy"] > actor.clearance:
+        errors["secrecy"] = _("You are not cleared for this level of secrecy.")
+    presenter = values.get("presenter")
+    committee = meeting.organization
+    if presenter is not None and not selectors.committee_people(committee).filter(pk=presenter.pk).exists():
+        invited = meeting.invitations.filter(person=presenter).exists()
+        if not invited:
+            errors["presenter"] = _("%(name)s is not invited to this meeting.") % {
+                "name": presenter.full_name
+            }
+    unit = values.get("preparing_unit")
+    if unit is not None:
+        problem = unit_problem(committee, unit)
+        if problem:
+            errors["preparing_unit"] = problem
+    duration = values.get("duration_minutes")
+    if duration is not None and not 1 <= duration <= 600:
+        errors["duration_minutes"] = _("Enter a duration between 1 and 600 minutes.")
+    if invitees is not None:
+        seated = set(meeting.invitations.values_list("person_id", flat=True))
+        strangers = [p.full_name for p in invitees if p.pk not in seated]
+        if strangers:
+            errors["invitees"] = _("Not invited to the meeting: %(names)s.") % {"names": ", ".join(strangers)}
+        elif not invitees:
+            errors["invitees"] = _("Choose who is invited to this item, or invite everyone.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def item_add(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    title: str,
+    presenter: Person | None = None,
+    preparing_unit: Organization | None = None,
+    planned_start: dt.time | None = None,
+    duration_minutes: int | None = None,
+    secrecy: int = Secrecy.NONE,
+    invitees: Iterable[Person] | None = None,
+    note: str = "",
+) -> AgendaItem:
+    """Add an item at the end of the agenda. `invitees` None: everyone invited to
+    the meeting is invited to it; else that subset of them."""
+    meeting = _locked(meeting)
+    _check_manage(actor, meeting)
+    _check_open(meeting)
+    people = list(invitees) if invitees is not None else None
+    values = _clean_item(
+        meeting,
+        {
+            "title": title,
+            "presenter": presenter,
+            "preparing_unit": preparing_unit,
+            "planned_start": planned_start,
+            "duration_minutes": duration_minutes,
+            "secrecy": secrecy,
+            "note": note.strip(),
+        },
+        people,
+        actor,
+    )
+    last = meeting.items.aggregate(last=Max("order"))["last"] or 0
+    item = AgendaItem.objects.create(meeting=meeting, order=last + 1, invite_all=people is None, **values)
+    if people is not None:
+        item.invitees.set(people)
+    audit.record(
+        actor=actor,
+        action=AuditAction.ITEM_ADDED,
+        target=meeting,
+        organization=meeting.organization,
+        after={**_item_snapshot(item), "item": item.pk},
+    )
+    return item
+
+
+@transaction.atomic
+def item_update(
+    *,
+    actor: Person,
+    item: AgendaItem,
+    invitees: Iterable[Person] | Unchanged | None = UNCHANGED,
+    **changes: Any,
+) -> AgendaItem:
+    """Change an item. `invitees`: left out, unchanged; None, everyone; a list, that
+    subset. Raising an item's secrecy is refused while it carries documents that a
+    classified item may not carry."""
+    meeting = _locked(item.meeting)
+    item = AgendaItem.objects.get(pk=item.pk)
+    if item.secrecy > actor.clearance:
+        raise PermissionDenied
+    _check_manage(actor, meeting)
+    _check_open(meeting)
+    unknown = set(changes) - (set(ITEM_FIELDS) - {"order"})
+    if unknown:
+        raise TypeError(f"item_update() got unexpected fields: {sorted(unknown)}")
+    before = _item_snapshot(item)
+    if isinstance(invitees, Unchanged):
+        people = None if item.invite_all else list(item.invitees.all())
+    else:
+        people = None if invitees is None else list(invitees)
+    current = {name: getattr(item, name) for name in ITEM_FIELDS if name != "order"}
+    values = _clean_item(meeting, {**current, **changes}, people, actor)
+    if values["secrecy"] > Secrecy.NONE and not settings.VANPHONG_ISOLATED_LAN and item.documents.exists():
+        raise ValidationError(
+            {"secrecy": _("Remove the item's documents first: a classified item carries no file.")}
+        )
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.invite_all = people is None
+    item.save()
+    item.invitees.set(people or [])
+    audit.record(
+        actor=actor,
+        action=AuditAction.ITEM_UPDATED,
+        target=meeting,
+        organization=meeting.organization,
+        before=before,
+        after={**_item_snapshot(item), "item": item.pk},
+    )
+    return item
+
+
+@transaction.atomic
+def item_move(*, actor: Person, item: AgendaItem, up: bool) -> AgendaItem:
+    """Swap the item with the one before (`up`) or after it."""
+    meeting = _locked(item.meeting)
+    _check_manage(actor, meeting)
+    _check_open(meeting)
+    item = AgendaItem.objects.get(pk=item.pk)
+    items = meeting.items.order_by("-order") if up else meeting.items.order_by("order")
+    other = items.filter(order__lt=item.order).first() if up else items.filter(order__gt=item.order).first()
+    if other is None:
+        return item
+    old, new = item.order, other.order
+    # The unique (meeting, order) pair: park the item out of the way while swapping.
+    top = (meeting.items.aggregate(top=Max("order"))["top"] or 0) + 1
+    AgendaItem.objects.filter(pk=item.pk).update(order=top)
+    AgendaItem.objects.filter(pk=other.pk).update(order=old)
+    AgendaItem.objects.filter(pk=item.pk).update(order=new)
+    item.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action=AuditAction.ITEM_MOVED,
+        target=meeting,
+        organization=meeting.organization,
+        before={"item": item.pk, "order": old},
+        after={"item": item.pk, "order": new},
+    )
+    return item
+
+
+@transaction.atomic
+def item_remove(*, actor: Person, item: AgendaItem) -> None:
+    meeting = _locked(item.meeting)
+    _check_manage(actor, meeting)
+    if meeting.state not in (MeetingState.DRAFT, MeetingState.INVITED):
+        raise ValidationError(_("Items can be removed only before the meeting opens."), code="state")
+    item = AgendaItem.objects.get(pk=item.pk)
+    if item.secrecy > actor.clearance:
+        raise PermissionDenied
+    before = _item_snapshot(item)
+    files = [d.file.name for d in item.documents.all() if d.file]
+    order, pk = item.order, item.pk
+    item.delete()
+    for name in files:
+        transaction.on_commit(_deleter(name))
+    # One by one upwards, each into the slot just freed: (meeting, order) stays unique.
+    for later in meeting.items.filter(order__gt=order).order_by("order"):
+        AgendaItem.objects.filter(pk=later.pk).update(order=later.order - 1)
+    audit.record(
+        actor=actor,
+        action=AuditAction.ITEM_REMOVED,
+        target=meeting,
+        organization=meeting.organization,
+        before={**before, "item": pk, "files": files},
+    )
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+
+def _deleter(name: str) -> Callable[[], None]:
+    return lambda: default_storage.delete(name)
+
+
+def _refuse(message: str, code: str, field: str = "file") -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _check_shareable(actor: Person, item: AgendaItem, record: Any, field: str) -> None:
+    """A document from the registry or drafting may join an item only if the person
+    adding it may see it and its secrecy is within the item's."""
+    if not can(actor, Action.VIEW, record):
+        raise _refuse(
+            _("You may not share this document: it is outside what you may see."), "not_shareable", field
+        )
+    if getattr(record, "secrecy", Secrecy.NONE) > item.secrecy:
+        raise _refuse(
+            _("This document is classified above the item: it cannot be given to its readers."),
+            "too_secret",
+            field,
+        )
+
+
+def document_add(
+    *,
+    actor: Person,
+    item: AgendaItem,
+    title: str = "",
+    incoming: IncomingDocument | None = None,
+    outgoing: OutgoingDocument | None = None,
+    draft: Draft | None = None,
+    upload: File[Any] | None = None,
+) -> MeetingDocument:
+    """Give an item a document: one of a registry document, a draft or an uploaded
+    PDF (checked as attachments are: type read from the bytes, size, opens without a
+    password). A classified item carries none (DOMAIN.md §2). The stored file is
+    removed again if the transaction rolls back."""
+    stored: list[str] = []
+    try:
+        return _document_add(
+            actor=actor,
+            item=item,
+            title=title,
+            incoming=incoming,
+            outgoing=outgoing,
+            draft=draft,
+            upload=upload,
+            stored=stored,
+        )
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def _document_add(
+    *,
+    actor: Person,
+    item: AgendaItem,
+    title: str,
+    incoming: IncomingDocument | None,
+    outgoing: OutgoingDocument | None,
+    draft: Draft | None,
+    upload: File[Any] | None,
+    stored: list[str],
+) -> MeetingDocument:
+    meeting = _locked(item.meeting)
+    _check_manage(actor, meeting)
+    _check_open(meeting)
+    item = AgendaItem.objects.get(pk=item.pk)
+    if item.secrecy > actor.clearance:
+        raise PermissionDenied
+    sources = [s for s in (incoming, outgoing, draft, upload) if s is not None]
+    if len(sources) != 1:
+        raise _refuse(_("Choose one document: from the registers, a draft, or a file to upload."), "source")
+    if not selectors.item_may_carry_files(item):
+        raise _refuse(
+            _(
+                "This item is classified: it carries no file. Its documents are handed out "
+                "on paper at the meeting."
+            ),
+            "classified",
+        )
+    title = " ".join(title.split())
+    document = MeetingDocument(item=item, added_by=actor)
+    if incoming is not None:
+        _check_shareable(actor, item, incoming, "incoming")
+        document.source, document.incoming = DocumentSource.INCOMING, incoming
+        title = title or f"{incoming.symbol} {incoming.abstract}".strip()
+    elif outgoing is not None:
+        _check_shareable(actor, item, outgoing, "outgoing")
+        document.source, document.outgoing = DocumentSource.OUTGOING, outgoing
+        title = title or f"{outgoing.symbol} {outgoing.abstract}".strip()
+    elif draft is not None:
+        _check_shareable(actor, item, draft, "draft")
+        document.source, document.draft = DocumentSource.DRAFT, draft
+        title = title or draft.abstract
+    else:
+        assert upload is not None
+        size = upload.size or 0
+        if size == 0:
+            raise _refuse(_("The file is empty."), "empty")
+        if size > attachment_checks.max_upload_bytes():
+            raise _refuse(
+                _("The file is %(size)s; the office accepts files up to %(limit)s.")
+                % {
+                    "size": filesizeformat(size),
+                    "limit": filesizeformat(attachment_checks.max_upload_bytes()),
+                },
+                "too_large",
+            )
+        sniffed = attachment_checks.sniff(upload)
+        if sniffed.mime != PDF:
+            raise _refuse(
+                _(
+                    "This file is %(found)s. Meeting documents are PDF files, "
+                    "so that every page can be stamped."
+                )
+                % {"found": sniffed.found},
+                "type",
+            )
+        document.page_count = attachment_checks.pdf_pages(upload)
+        sha = hashlib.sha256()
+        for chunk in upload.chunks():
+            sha.update(chunk)
+        upload.seek(0)
+        name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "tai-lieu.pdf"
+        document.source = DocumentSource.UPLOAD
+        document.original_name, document.size, document.sha256, document.content_type = (
+            name,
+            size,
+            sha.hexdigest(),
+            PDF,
+        )
+        document.file.save("upload.pdf", upload, save=False)
+        stored.append(document.file.name)
+        title = title or name.rsplit(".", 1)[0]
+    document.title = title[:500] or _("Document")
+    document.order = (item.documents.aggregate(last=Max("order"))["last"] or 0) + 1
+    document.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.DOCUMENT_ADDED,
+        target=meeting,
+        organization=meeting.organization,
+        after={
+            "item": item.pk,
+            "document": document.pk,
+            "source": document.source,
+            "title": document.title,
+            "incoming": document.incoming_id,
+            "outgoing": document.outgoing_id,
+            "draft": document.draft_id,
+            "sha256": document.sha256,
+        },
+    )
+    return document
+
+
+@transaction.atomic
+def document_remove(*, actor: Person, document: MeetingDocument) -> None:
+    meeting = _locked(document.item.meeting)
+    _check_manage(actor, meeting)
+    _check_open(meeting)
+    data = {
+        "item": document.item_id,
+        "document": document.pk,
+        "title": document.title,
+        "source": document.source,
+    }
+    name = document.file.name if document.file else ""
+    document.delete()
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+    audit.record(
+        actor=actor,
+        action=AuditAction.DOCUMENT_REMOVED,
+        target=meeting,
+        organization=meeting.organization,
+        before=data,
+    )
+
+
+def watermark_lines(reader: Person, at: dt.datetime) -> list[str]:
+    when = date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+    return [
+        _("%(name)s — %(time)s") % {"name": reader.full_name, "time": when},
+        _("Meeting document, issued to %(name)s at %(time)s: do not copy or pass on.")
+        % {"name": reader.full_name, "time": when},
+    ]
+
+
+@transaction.atomic
+def document_open(
+    *, actor: Person, document: MeetingDocument, download: bool = False, at: dt.datetime | None = None
+) -> tuple[bytes, str]:
+    """The PDF of a pre-read, stamped on every page with the reader's name and the
+    time, and the file name to give it. Refused (PermissionDenied) to whoever may not
+    read it now, and a download when the meeting allows viewing only. Every open is
+    audited (a refusal is not: nothing was read)."""
+    now = at or timezone.now()
+    document = MeetingDocument.objects.select_related(
+        "item__meeting__organization", "incoming", "outgoing", "draft"
+    ).get(pk=document.pk)
+    meeting = document.item.meeting
+    if not selectors.may_read(actor, document, now):
+        raise PermissionDenied
+    if download and not selectors.may_download(actor, meeting):
+        raise PermissionDenied
+    pdf = prereads.source_pdf(document)
+    if pdf is None:
+        raise ValidationError(_("This document has no PDF to show."), code="no_file")
+    stamped = prereads.watermark(pdf, watermark_lines(actor, now))
+    audit.record(
+        actor=actor,
+        action=AuditAction.DOCUMENT_OPENED,
+        target=meeting,
+        organization=meeting.organization,
+        after={
+            "item": document.item_id,
+            "document": document.pk,
+            "title": document.title,
+            "download": download,
+            "sha256": hashlib.sha256(stamped).hexdigest(),
+        },
+    )
+    return stamped, f"{document.title[:80]}.pdf"
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitee_add(*, actor: Person, meeting: Meeting, person: Person, is_member: bool = False) -> Invitation:
+    """Invite one more person (of the committee or its office). Once the invitations
+    have gone out, `invitations_send` sends theirs."""
+    meeting = _locked(meeting)
+    _check_manage(actor, meeting)
+    _check_open(meeting)
+    if not selectors.committee_people(meeting.organization).filter(pk=person.pk).exists():
+        raise ValidationError(
+            {
+                "person": _("%(name)s is not in %(committee)s or its office.")
+                % {"name": person.full_name, "committee": meeting.organization.name}
+            }
+        )
+    if meeting.invitations.filter(person=person).exists():
+        raise ValidationError({"person": _("%(name)s is already invited.") % {"name": person.full_name}})
+    invitation = Invitation.objects.create(meeting=meeting, person=person, is_member=is_member)
+    audit.record(
+        actor=actor,
+        action=AuditAction.INVITEE_ADDED,
+        target=meeting,
+        organization=meeting.organization,
+        after={"person": person.pk, "is_member": is_member, "invitation": invitation.pk},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitee_remove(*, actor: Person, invitation: Invitation) -> None:
+    meeting = _locked(invitation.meeting)
+    _check_manage(actor, meeting)
+    if meeting.state not in (MeetingState.DRAFT, MeetingState.INVITED):
+        raise ValidationError(_("Invitations can be withdrawn only before the meeting opens."), code="state")
+    data = audit.snapshot(invitation, ["person", "is_member", "response", "delegate"])
+    invitation.delete()
+    audit.record(
+        actor=actor,
+        action=AuditAction.INVITEE_REMOVED,
+        target=meeting,
+        organization=meeting.organization,
+        before=data,
+    )
+
+
+def _mail_invitation(address: str, subject: str, text: str, pdf: bytes, filename: str) -> None:
+    message = EmailMessage(subject=subject, body=text, to=[address])
+    message.attach(filename, pdf, PDF)
+    message.send(fail_silently=True)
+
+
+@transaction.atomic
+def invitations_send(*, actor: Person, meeting: Meeting) -> Meeting:
+    """Render the giấy mời in the Party's layout, keep it on the meeting, and send it
+    to everyone not yet told: in the app and, to those with an address, by e-mail
+    with the PDF attached (after the commit). Sending again after changes renders it
+    again and tells only those invited since."""
+    meeting = _locked(meeting)
+    _check_manage(actor, meeting)
+    if meeting.state not in (MeetingState.DRAFT, MeetingState.INVITED):
+        raise ValidationError(_("The invitations go out before the meeting opens."), code="state")
+    if not meeting.invitations.exists():
+        raise ValidationError(_("Invite someone first."), code="nobody")
+    pdf = giay_moi.render_pdf(meeting)
+    old = meeting.invitation_pdf.name if meeting.invitation_pdf else ""
+    meeting.invitation_pdf.save("giay-moi.pdf", ContentFile(pdf), save=False)
+    if old:
+        transaction.on_commit(lambda: default_storage.delete(old))
+    now = timezone.now()
+    before = meeting.state
+    meeting.state = MeetingState.INVITED
+    meeting.invited_at = now
+    meeting.save(update_fields=["invitation_pdf", "state", "invited_at"])
+    url = reverse("meetings_meeting", args=[meeting.pk])
+    text = _("You are invited: %(title)s, %(when)s.") % {
+        "title": meeting.title,
+        "when": date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"),
+    }
+    told: list[int] = []
+    for invitation in meeting.invitations.filter(notified_at__isnull=True).select_related("person"):
+        person = invitation.person
+        Notification.objects.create(recipient=person, text=text[:300], url=url)
+        if person.email:
+            address, body = person.email, f"{text}\n\n{settings.SITE_URL}{url}\n"
+
+            def send(address: str = address, body: str = body) -> None:
+                _mail_invitation(address, f"[vanphong] {text[:120]}", body, pdf, "giay-moi.pdf")
+
+            transaction.on_commit(send)
+        invitation.notified_at = now
+        invitation.save(update_fields=["notified_at"])
+        told.append(person.pk)
+    audit.record(
+        actor=actor,
+        action=AuditAction.INVITATIONS_SENT,
+        target=meeting,
+        organization=meeting.organization,
+        before={"state": before},
+        after={"state": meeting.state, "told": told, "sha256": hashlib.sha256(pdf).hexdigest()},
+    )
+    return meeting
+
+
+@transaction.atomic
+def invitation_respond(
+    *,
+    actor: Person,
+    invitation: Invitation,
+    response: str,
+    reason: str = "",
+    delegate: Person | None = None,
+) -> Invitation:
+    """The invited person answers: they will attend, will not (with a reason), or
+    send a delegate, who must be in the committee or its office and not invited
+    already. They may change their answer until the meeting closes."""
+    meeting = _locked(invitation.meeting)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.person_id != actor.pk:
+        raise PermissionDenied
+    _check_open(meeting)
+    if meeting.state == MeetingState.DRAFT:
+        raise ValidationError(_("The invitations have not been sent yet."), code="state")
+    reason = " ".join(reason.split())[:300]
+    errors: dict[str, str] = {}
+    if response not in (Response.CONFIRMED, Response.DECLINED, Response.DELEGATED):
+        errors["response"] = _("Choose your answer.")
+    elif response == Response.DECLINED and not reason:
+        errors["reason"] = _("Give the reason you cannot attend.")
+    elif response == Response.DELEGATED:
+        if delegate is None:
+            errors["delegate"] = _("Name the person who attends in your place.")
+        elif delegate.pk == actor.pk:
+            errors["delegate"] = _("Name someone else to attend in your place.")
+        elif not selectors.committee_people(meeting.organization).filter(pk=delegate.pk).exists():
+            errors["delegate"] = _(
+                "%(name)s is not a member of %(committee)s or its office: only they may attend in your place."
+            ) % {"name": delegate.full_name, "committee": meeting.organization.name}
+        elif meeting.invitations.filter(person=delegate).exists():
+            errors["delegate"] = _("%(name)s is invited already.") % {"name": delegate.full_name}
+        elif meeting.invitations.filter(delegate=delegate).exclude(pk=invitation.pk).exists():
+            errors["delegate"] = _("%(name)s already attends for someone else.") % {
+                "name": delegate.full_name
+            }
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(invitation, ["response", "reason", "delegate"])
+    invitation.response = response
+    invitation.reason = reason if response != Response.CONFIRMED else ""
+    invitation.delegate = delegate if response == Response.DELEGATED else None
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["response", "reason", "delegate", "responded_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.INVITATION_ANSWERED,
+        target=meeting,
+        organization=meeting.organization,
+        before={**before, "invitation": invitation.pk},
+        after={**audit.snapshot(invitation, ["response", "reason", "delegate"]), "invitation": invitation.pk},
+    )
+    return invitation
+
+
+@transaction.atomic
+def check_in(*, actor: Person, invitation: Invitation, present: bool = True) -> Invitation:
+    """The meeting's secretary (or the office) records who is in the room: the
+    invited person, or their delegate on their seat. Undone with `present=False`."""
+    meeting = _locked(invitation.meeting)
+    _check_manage(actor, meeting)
+    _check_open(meeting)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.present == present:
+        return invitation
+    invitation.present = present
+    invitation.checked_in_at = timezone.now() if present else None
+    invitation.save(update_fields=["present", "checked_in_at"])
+    q = selectors.quorum(meeting)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CHECKED_IN,
+        target=meeting,
+        organization=meeting.organization,
+        before={"invitation": invitation.pk, "present": not present},
+        after={
+            "invitation": invitation.pk,
+            "person": invitation.person_id,
+            "delegate": invitation.delegate_id,
+            "present": present,
+            "quorum_present": q.present,
+            "quorum_needed": q.needed,
+        },
+    )
+    return invitation
