@@ -1,6 +1,6 @@
 """The JSON API, version 1: incoming documents and their transfer slips here; work
-programs, the weekly schedule and the follow-up of conclusions in their routers
-(`api/routers/`), added to the same `api`.
+programs, the weekly schedule, the follow-up of conclusions and the reports from
+grassroots organizations in their routers (`api/routers/`), added to the same `api`.
 
 Thin, as the pages are: one permission-checked fetch (`core.web.get_checked`, the
 handling selectors), one service call, the result as JSON. A document or slip the
@@ -23,7 +23,7 @@ from ninja.errors import ValidationError as RequestValidationError
 
 from vanphong.api.auth import TokenAuth
 from vanphong.api.common import ACTION_REFUSALS, REFUSALS, invalid_choice, one, person_ref, ref, some
-from vanphong.api.routers import followup, programs, schedule
+from vanphong.api.routers import followup, programs, reports, schedule
 from vanphong.api.schemas import (
     DirectIn,
     IncomingIn,
@@ -49,9 +49,9 @@ api = NinjaAPI(
     title="vanphong",
     version="1",
     description=(
-        "Incoming documents and their transfer slips, work programs, the weekly schedule and "
-        "the follow-up of conclusions. Bearer tokens: the API tokens page "
-        "(/api/tokens/) or `vanphong apitoken issue`."
+        "Incoming documents and their transfer slips, work programs, the weekly schedule, "
+        "the follow-up of conclusions and the reports from grassroots organizations. Bearer "
+        "tokens: the API tokens page (/api/tokens/) or `vanphong apitoken issue`."
     ),
     urls_namespace="api",
     # Swagger UI loads its assets from a CDN, which the offices' closed networks do not
@@ -62,6 +62,7 @@ api = NinjaAPI(
 api.add_router("/programs/", programs.router)
 api.add_router("/schedule/", schedule.router)
 api.add_router("/followup/", followup.router)
+api.add_router("/reports/", reports.router)
 
 # --- Errors ---------------------------------------------------------------------------------------
 
