@@ -116,7 +116,7 @@ class ItemForm(forms.Form):
 
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500, required=False, help_text=_("Optional."))
-    upload = forms.FileField(label=_("PDF file"), required=False)
+    file = forms.FileField(label=_("PDF file"), required=False)
     incoming = forms.ModelChoiceField(
         label=_("Or an incoming document"), queryset=IncomingDocument.objects.none(), required=False
     )

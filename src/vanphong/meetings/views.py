@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vanphong.core.models import Organization
+from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import visible_to
 from vanphong.core.selectors import committee_leaders
 from vanphong.core.web import attach_errors, is_htmx, person_of
@@ -28,7 +28,7 @@ from vanphong.drafting.models import Draft
 from vanphong.drafting.selectors import drafts_visible_to
 from vanphong.meetings import selectors, services
 from vanphong.meetings.forms import AnswerForm, DocumentForm, InviteeForm, ItemForm, MeetingForm
-from vanphong.meetings.models import AgendaItem, Invitation, Meeting, MeetingDocument, MeetingState
+from vanphong.meetings.models import AgendaItem, Invitation, Meeting, MeetingDocument, MeetingState, Response
 from vanphong.registry.models import IncomingDocument
 from vanphong.schedule.selectors import units_of
 
@@ -161,7 +161,7 @@ def _item_form(request: HttpRequest, meeting: Meeting, data: Any = None, **kwarg
 
 
 def _document_form(
-    request: HttpRequest, meeting: Meeting, data: Any = None, files: Any = None
+    request: HttpRequest, meeting: Meeting, item: AgendaItem, data: Any = None, files: Any = None
 ) -> DocumentForm:
     person = person_of(request)
     # The latest hundred of each that the person may see (a choice list, not a search).
@@ -176,20 +176,29 @@ def _document_form(
         files,
         incoming=IncomingDocument.objects.filter(pk__in=recent_incoming).order_by("-received_on", "-number"),
         drafts=Draft.objects.filter(pk__in=recent_drafts).order_by("-updated_at"),
+        auto_id=f"item{item.pk}_%s",
     )
 
 
 def _agenda_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
     person = person_of(request)
-    items = list(selectors.items_visible_to(person, meeting).prefetch_related("documents", "invitees"))
+    items = _with_files(
+        list(selectors.items_visible_to(person, meeting).prefetch_related("documents", "invitees"))
+    )
     hidden = meeting.items.count() - len(items)
+    failed = extra.pop("document_form", None)
+    for item in items:
+        # Each item its own form (and ids); the one that was refused shows its errors.
+        item.document_form = (  # type: ignore[attr-defined]
+            failed
+            if failed is not None and item.pk == extra.get("failed_item")
+            else _document_form(request, meeting, item)
+        )
     return {
         "meeting": meeting,
         "items": items,
         "hidden": hidden,
         "form": extra.pop("form", None) or _item_form(request, meeting, initial={"invite_all": True}),
-        "document_form": extra.pop("document_form", None) or _document_form(request, meeting),
-        "may_carry": {item.pk: selectors.item_may_carry_files(item) for item in items},
         **extra,
     }
 
@@ -269,7 +278,7 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     meeting = item.meeting
-    form = _document_form(request, meeting, request.POST, request.FILES)
+    form = _document_form(request, meeting, item, request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -277,7 +286,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=person_of(request),
                 item=item,
                 title=data["title"],
-                upload=data["upload"],
+                upload=data["file"],
                 incoming=data["incoming"],
                 draft=data["draft"],
             )
@@ -307,50 +316,60 @@ def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("meetings_agenda", args=[item.meeting_id]) + f"#item-{item.pk}")
 
 
+def _with_files(items: list[AgendaItem]) -> list[AgendaItem]:
+    """Mark each item with whether it may carry files (for the template)."""
+    for item in items:
+        item.carries_files = selectors.item_may_carry_files(item)  # type: ignore[attr-defined]
+    return items
+
+
+def _meeting_context(
+    request: HttpRequest, meeting: Meeting, answer_form: AnswerForm | None = None
+) -> dict[str, Any]:
+    person = person_of(request)
+    seat = selectors.seat_of(person, meeting)
+    managing = selectors.may_manage(person, meeting)
+    items = _with_files(list(selectors.items_visible_to(person, meeting).prefetch_related("documents")))
+    answering = (
+        seat is not None
+        and seat.person_id == person.pk
+        and meeting.state in (MeetingState.INVITED, MeetingState.IN_PROGRESS)
+    )
+    if answering and answer_form is None:
+        assert seat is not None
+        answer_form = AnswerForm(
+            initial={
+                "response": None if seat.response == Response.PENDING else seat.response,
+                "reason": seat.reason,
+                "delegate": seat.delegate,
+            },
+            people=_delegates(meeting, person),
+        )
+    return {
+        "meeting": meeting,
+        "seat": seat,
+        "items": items,
+        "prereads_open": meeting.prereads_open() or managing,
+        "managing": managing,
+        "chairing": meeting.chair_id == person.pk,
+        "quorum": selectors.quorum(meeting),
+        "answer_form": answer_form if answering else None,
+        "downloads": selectors.may_download(person, meeting),
+    }
+
+
+def _delegates(meeting: Meeting, person: Person) -> QuerySet[Person]:
+    """Whom the select offers as a delegate: the committee's people not invited."""
+    invited = meeting.invitations.values("person")
+    return selectors.committee_people(meeting.organization).exclude(pk=person.pk).exclude(pk__in=invited)
+
+
 @login_required
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting as a member sees it: time, place, their answer, the items they
     are invited to and cleared for, with their documents when these are open."""
     meeting = _meeting(request, pk)
-    person = person_of(request)
-    seat = selectors.seat_of(person, meeting)
-    items = list(selectors.items_visible_to(person, meeting).prefetch_related("documents"))
-    readable = {item.pk: selectors.item_may_carry_files(item) for item in items}
-    managing = selectors.may_manage(person, meeting)
-    answer_form = None
-    if (
-        seat is not None
-        and seat.person_id == person.pk
-        and meeting.state
-        in (
-            MeetingState.INVITED,
-            MeetingState.IN_PROGRESS,
-        )
-    ):
-        answer_form = AnswerForm(
-            initial={
-                "response": seat.response if seat.response != "pending" else None,
-                "reason": seat.reason,
-                "delegate": seat.delegate,
-            },
-            people=selectors.committee_people(meeting.organization).exclude(pk=person.pk),
-        )
-    return render(
-        request,
-        "meetings/meeting.html",
-        {
-            "meeting": meeting,
-            "seat": seat,
-            "items": items,
-            "readable": readable,
-            "prereads_open": meeting.prereads_open() or managing,
-            "managing": managing,
-            "chairing": meeting.chair_id == person.pk,
-            "quorum": selectors.quorum(meeting),
-            "answer_form": answer_form,
-            "downloads": selectors.may_download(person, meeting),
-        },
-    )
+    return render(request, "meetings/meeting.html", _meeting_context(request, meeting))
 
 
 @login_required
@@ -361,9 +380,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     seat = meeting.invitations.filter(person=person).first()
     if seat is None:
         raise PermissionDenied
-    form = AnswerForm(
-        request.POST, people=selectors.committee_people(meeting.organization).exclude(pk=person.pk)
-    )
+    form = AnswerForm(request.POST, people=_delegates(meeting, person))
     if form.is_valid():
         try:
             services.invitation_respond(actor=person, invitation=seat, **form.cleaned_data)
@@ -372,23 +389,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your answer is recorded."))
             return redirect("meetings_meeting", meeting.pk)
-    items = list(selectors.items_visible_to(person, meeting).prefetch_related("documents"))
-    return render(
-        request,
-        "meetings/meeting.html",
-        {
-            "meeting": meeting,
-            "seat": seat,
-            "items": items,
-            "readable": {item.pk: selectors.item_may_carry_files(item) for item in items},
-            "prereads_open": meeting.prereads_open(),
-            "managing": selectors.may_manage(person, meeting),
-            "quorum": selectors.quorum(meeting),
-            "answer_form": form,
-            "downloads": selectors.may_download(person, meeting),
-        },
-        status=400,
-    )
+    return render(request, "meetings/meeting.html", _meeting_context(request, meeting, form), status=400)
 
 
 @login_required
