@@ -194,6 +194,12 @@ class Letter(models.Model):
     def is_denunciation(self) -> bool:
         return self.kind == LetterKind.DENUNCIATION
 
+    @property
+    def identity_protected(self) -> bool:
+        """Is the sender protected as a denouncer? A letter not yet classified may be a
+        denunciation, so it is protected until the office classifies it."""
+        return not self.anonymous and self.kind in (LetterKind.DENUNCIATION, LetterKind.UNCLASSIFIED)
+
     def is_overdue(self, today: dt.date) -> bool:
         return self.state == LetterState.FORWARDED and self.deadline is not None and self.deadline < today
 

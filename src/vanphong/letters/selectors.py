@@ -23,7 +23,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, can, may_anywhere, organizations_q
@@ -31,6 +33,14 @@ from vanphong.core.vietnamese import fold
 from vanphong.letters.models import Letter, LetterKind, LetterState, ReceptionSession, normalize_code
 
 MANAGE_ACTIONS = (Action.REGISTER, Action.DRAFT, Action.DIRECT)
+
+
+def navigation(person: Person) -> list[tuple[str, str, str]]:
+    if any(may_anywhere(person, action) for action in MANAGE_ACTIONS) or (
+        person.is_authenticated and Letter.objects.filter(handler=person).exists()
+    ):
+        return [(pgettext("menu", "Citizens' letters"), reverse("letters_home"), "letters")]
+    return []
 
 
 # --- Who -----------------------------------------------------------------------------------------
@@ -54,7 +64,7 @@ def may_reply(person: Person, letter: Letter) -> bool:
 
 def identity_hidden(letter: Letter) -> bool:
     """Is this letter's sender protected as a denouncer?"""
-    return not letter.anonymous and letter.kind in (LetterKind.DENUNCIATION, LetterKind.UNCLASSIFIED)
+    return letter.identity_protected
 
 
 def may_see_identity(person: Person, letter: Letter) -> bool:

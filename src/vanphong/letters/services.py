@@ -353,6 +353,7 @@ def letter_mark_duplicate(*, actor: Person, letter: Letter, original: Letter | N
     _check_manage(actor, letter.organization)
     before = _public(letter) | {"duplicate_of": letter.duplicate_of_id}
     if original is not None:
+        original = Letter.objects.get(pk=original.pk)
         if original.pk == letter.pk or original.organization_id != letter.organization_id:
             raise ValidationError({"original": _("Choose another letter of the same register.")})
         # Group under the first of the chain, so a group is one level deep.
@@ -586,16 +587,33 @@ def session_schedule(
     day: dt.date,
     starts_at: dt.time | None = None,
     place: str = "",
-    event: Any = None,
+    add_to_schedule: bool = False,
 ) -> ReceptionSession:
+    """A leader's reception day. With `add_to_schedule`, it also goes into the
+    committee's weekly schedule as a reception event (the schedule's own service,
+    audited there), and the session is linked to it."""
     _check_manage(actor, organization)
     errors: dict[str, str] = {}
     if not leader.is_active:
         errors["leader"] = _("This person's account is not active.")
-    if event is not None and event.organization_id != organization.pk:
-        errors["event"] = _("Choose an event of this committee's schedule.")
     if errors:
         raise ValidationError(errors)
+    event = None
+    if add_to_schedule:
+        from vanphong.schedule import services as schedule_services
+        from vanphong.schedule.models import EventKind
+
+        event = schedule_services.event_create(
+            actor=actor,
+            organization=organization,
+            day=day,
+            title=_("Receiving citizens (tiếp công dân)"),
+            kind=EventKind.RECEPTION,
+            starts_at=starts_at,
+            place=place.strip()[:300],
+            presiding=leader,
+            confirm_double_booking=True,
+        )
     session = ReceptionSession.objects.create(
         organization=organization,
         leader=leader,
