@@ -123,13 +123,28 @@ def layout(series: Iterable[Any]) -> tuple[list[DrawnBar], int, bool]:
     return drawn, height, compare
 
 
+def highest(series: Iterable[Any], limit: int) -> tuple[list[Bar], int]:
+    """The `limit` bars of the highest value, highest first, and how many there were:
+    past a few dozen, bars in tree order make a page no one scrolls to the end of, and
+    the table beside the chart lists every unit anyway."""
+    bars = bars_of(series)
+    if not limit or len(bars) <= limit:
+        return bars, len(bars)
+    return sorted(bars, key=lambda bar: bar.value, reverse=True)[:limit], len(bars)
+
+
 @register.inclusion_tag("includes/bar_chart.html")
 def bar_chart(
-    series: Iterable[Any], title: str = "", description: str = "", chart_id: str = ""
+    series: Iterable[Any], title: str = "", description: str = "", chart_id: str = "", limit: int = 0
 ) -> dict[str, Any]:
-    drawn, height, compare = layout(series)
+    bars, total = highest(series, limit)
+    drawn, height, compare = layout(bars)
     chart_id = chart_id or f"chart-{next(_ids)}"
     return {
+        "cut": _("The %(shown)s highest of %(total)s; the table lists them all.")
+        % {"shown": len(bars), "total": total}
+        if len(bars) < total
+        else "",
         "bars": drawn,
         "title": title,
         "description": description,

@@ -3,6 +3,8 @@ membership statistics and the reports' sums."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.template import Context, Template
 from django.utils import translation
@@ -27,3 +29,17 @@ def test_a_whole_number_is_written_without_a_decimal_part(value, written):
             Context({"series": [("Chi bộ", value)]})
         )
     assert f'fill="currentColor">{written}</text>' in html
+
+
+def test_past_the_limit_the_chart_keeps_the_highest_bars_and_says_so():
+    series = [(f"Chi bộ {i}", i) for i in range(30)]
+    with translation.override("vi"):
+        html = Template("{% load charts %}{% bar_chart series limit=5 %}").render(Context({"series": series}))
+        whole = Template("{% load charts %}{% bar_chart series limit=30 %}").render(
+            Context({"series": series})
+        )
+    assert html.count('class="bar"') == 5 and 'data-bars="5"' in html
+    values = re.findall(r'fill="currentColor">(\d+)</text>', html)
+    assert values == ["29", "28", "27", "26", "25"]
+    assert 'data-cut="1"' in html and "5" in html and "30" in html
+    assert whole.count('class="bar"') == 30 and 'data-cut="1"' not in whole
