@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "vanphong.reports",
     "vanphong.statistics",
     "vanphong.meetings",
+    "vanphong.voting",
     "vanphong.letters",
     "vanphong.public",
     "captcha",

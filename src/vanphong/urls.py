@@ -66,6 +66,7 @@ urlpatterns = [
     path("reports/", include("vanphong.reports.urls")),
     path("statistics/", include("vanphong.statistics.urls")),
     path("meetings/", include("vanphong.meetings.urls")),
+    path("voting/", include("vanphong.voting.urls")),
     path("letters/", include("vanphong.letters.urls")),
     # The public site has its own URL map (nothing internal in it), mounted here and,
     # with VANPHONG_PUBLIC_HOSTS, served alone on its own host; the office's page that
