@@ -24,4 +24,7 @@ urlpatterns = [
     ),
     path("received/<int:pk>/", views.report_detail, name="report_detail"),
     path("files/<int:pk>/", views.file_download, name="report_file"),
+    path("rating/", views.rating_page, name="report_rating"),
+    path("rating/xlsx/", views.rating_export, name="report_rating_export"),
+    path("rating/organizations/<int:pk>/", views.rating_organization, name="report_rating_organization"),
 ]

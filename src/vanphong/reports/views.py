@@ -4,6 +4,7 @@ grassroots person's list of what is due and the fill-in page with its autosave."
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from vanphong.core import selectors as core_selectors
@@ -22,7 +23,7 @@ from vanphong.core.models import Organization
 from vanphong.core.permissions import Action, can, visible_to
 from vanphong.core.templatetags.charts import Bar
 from vanphong.core.web import get_checked, is_htmx, person_of, submit
-from vanphong.reports import exports, selectors, services
+from vanphong.reports import exports, rating, selectors, services
 from vanphong.reports import forms as report_forms
 from vanphong.reports.models import Periodicity, Report, ReportFile, ReportFormVersion, ReportState
 
@@ -570,3 +571,114 @@ def period_statistics_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(exports.period_sums_xlsx(sums), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(sums)}"'
     return response
+
+
+# --- The year's rating -----------------------------------------------------------------------
+
+
+def _rating_scope(request: HttpRequest) -> tuple[Organization, int, list[Organization], list[int]]:
+    """The committee (`?committee=`, else the first of the person's receiving committees
+    that has asked for reports: 403 to whom receives for none, 404 for one they do not
+    see or a wrong number, 403 for one they see but do not receive for) and the year
+    (`?year=`, else this year if it has periods, else the latest that has)."""
+    person = person_of(request)
+    committees = list(selectors.receiving_committees(person))
+    if not committees:
+        raise PermissionDenied
+    asked = request.GET.get("committee", "")
+    if asked:
+        if not asked.isdigit():
+            raise Http404
+        committee = get_checked(
+            request, Organization.objects.filter(kind__is_office=False), int(asked), Action.RECEIVE_REPORTS
+        )
+    else:
+        # The first committee that has asked for reports (most receive for one).
+        asking = set(
+            selectors.ReportPeriod.objects.filter(form__organization__in=committees).values_list(
+                "form__organization", flat=True
+            )
+        )
+        committee = next((c for c in committees if c.pk in asking), committees[0])
+    years = rating.years(committee)
+    this_year = timezone.localdate().year
+    typed = request.GET.get("year", "")
+    if typed.isdigit() and int(typed) in years:
+        year = int(typed)
+    else:
+        year = this_year if this_year in years or not years else years[0]
+    return committee, year, committees, years
+
+
+# (sort key, heading, numeric, hidden on a phone): the organization's column sorts by
+# name; on a phone the counts go on a line under the name, leaving the score and band.
+_RATING_COLUMNS = [
+    ("name", gettext_lazy("Organization"), False, False),
+    ("", gettext_lazy("Periods due"), True, True),
+    ("on_time", gettext_lazy("On time"), True, True),
+    ("late", gettext_lazy("Late"), True, True),
+    ("missing", gettext_lazy("Missing"), True, True),
+    ("thin", gettext_lazy("Thin"), True, True),
+    ("completeness", gettext_lazy("Complete"), True, True),
+    ("score", gettext_lazy("Score"), True, False),
+    ("", gettext_lazy("Suggested rating"), False, False),
+]
+
+
+@login_required
+def rating_page(request: HttpRequest) -> HttpResponse:
+    """Each organization's reporting over the year, the best score first (or sorted by
+    a column), with the Khối's totals: for the year-end rating."""
+    committee, year, committees, years = _rating_scope(request)
+    result = rating.rating(committee, year)
+    sort = request.GET.get("sort", "score")
+    query = {"committee": committee.pk, "year": year}
+    return render(
+        request,
+        "reports/rating.html",
+        {
+            "rating": result,
+            "rows": rating.sorted_rows(result, sort),
+            "sort": sort if sort in rating.SORTS else "score",
+            "committee": committee,
+            "committees": committees,
+            "years": years,
+            "year": year,
+            "bands": [(band, rating.BAND_LABELS[band], n) for band, n in result.bands.items()],
+            "columns": _RATING_COLUMNS,
+            "query": urlencode(query),
+            "export": f"{reverse('report_rating_export')}?{urlencode(query)}",
+        },
+    )
+
+
+@login_required
+def rating_export(request: HttpRequest) -> HttpResponse:
+    committee, year, _committees, _years = _rating_scope(request)
+    result = rating.rating(committee, year)
+    response = HttpResponse(rating.xlsx(result), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{rating.filename(result)}"'
+    return response
+
+
+@login_required
+def rating_organization(request: HttpRequest, pk: int) -> HttpResponse:
+    """One organization's periods of the year, each with its status and a link to its
+    report (404 when the committee's forms did not ask it that year)."""
+    committee, year, _committees, _years = _rating_scope(request)
+    organization = get_object_or_404(Organization.objects.all(), pk=pk)
+    result = rating.rating(committee, year, only=organization)
+    if not result.rows:
+        raise Http404
+    return render(
+        request,
+        "reports/rating_organization.html",
+        {
+            "rating": result,
+            "row": result.rows[0],
+            "organization": organization,
+            "status_labels": selectors.STATUS_LABELS,
+            "band_labels": rating.BAND_LABELS,
+            "back": f"{reverse('report_rating')}?{urlencode({'committee': committee.pk, 'year': year})}",
+        },
+    )
