@@ -33,6 +33,8 @@ from vanphong.api.routers.reports_schemas import (
     ReportPeriodDetailOut,
     ReportPeriodPage,
     ReportPeriodQuery,
+    ReportRatingOut,
+    ReportRatingQuery,
     ReportRemindOut,
     ReportReturnIn,
     ReportSubmissionOut,
@@ -43,7 +45,7 @@ from vanphong.api.routers.reports_schemas import (
 from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, can, visible_to
 from vanphong.core.web import get_checked, person_of
-from vanphong.reports import selectors, services
+from vanphong.reports import rating, selectors, services
 from vanphong.reports.models import Report, ReportForm, ReportPeriod, ReportSubmission
 
 router = Router(tags=["reports"])
@@ -455,3 +457,55 @@ def submit(
     submission = services.report_submit(actor=person, period=period, organization=organization)
     submission = ReportSubmission.objects.select_related("version", "submitted_by").get(pk=submission.pk)
     return Status(201, _submission(submission))
+
+
+# --- The year's rating ----------------------------------------------------------------------------
+
+
+def _rating_row(row: rating.RatingRow) -> dict[str, Any]:
+    return {
+        "organization": None if row.pk is None else {"id": row.pk, "name": row.name},
+        "due": row.due,
+        "on_time": row.on_time,
+        "late": row.late,
+        "missing": row.missing,
+        "thin": row.thin,
+        "required": row.required,
+        "filled": row.filled,
+        "on_time_percent": row.on_time_percent,
+        "thin_percent": row.thin_percent,
+        "completeness_percent": row.completeness_percent,
+        "score": row.score,
+        "band": row.band,
+        "band_label": row.band_label,
+    }
+
+
+@router.get("/rating/", response={200: ReportRatingOut, **ACTION_REFUSALS}, url_name="report_rating")
+def year_rating(request: HttpRequest, filters: Query[ReportRatingQuery]) -> dict[str, Any]:
+    """Each organization's reporting over a year for a committee, scored for the
+    year-end rating: periods on time, late, missing, thin, completeness, score and
+    suggested band; the best first, and the total."""
+    person = person_of(request)
+    committees = list(selectors.receiving_committees(person))
+    if not committees:
+        raise PermissionDenied
+    committee = committees[0]
+    if filters.committee is not None:
+        committee = get_checked(
+            request,
+            Organization.objects.filter(kind__is_office=False),
+            filters.committee,
+            Action.RECEIVE_REPORTS,
+        )
+    result = rating.rating(committee, filters.year, as_of=filters.as_of)
+    prefetch_related_objects(result.periods, "organization")
+    return {
+        "committee": ref(result.committee),
+        "year": result.year,
+        "as_of": result.as_of,
+        "periods": [_period(period) for period in result.periods],
+        "rows": [_rating_row(row) for row in result.rows],
+        "total": _rating_row(result.total),
+        "bands": {str(band): count for band, count in result.bands.items()},
+    }

@@ -14,6 +14,7 @@ from ninja import Field, Schema
 
 from vanphong.api.schemas import Id, PersonRef, Ref
 from vanphong.reports.models import Periodicity, ReportState
+from vanphong.reports.rating import Band
 from vanphong.reports.selectors import Status
 
 
@@ -270,3 +271,38 @@ class ReportSumsOut(Schema):
     keys: list[ReportKeyOut]
     lines: list[ReportSumLineOut]
     total: ReportSumLineOut
+
+
+class ReportRatingQuery(Schema):
+    committee: Id | None = Field(
+        None, description="A committee the caller receives reports for (the first of them by default)."
+    )
+    year: int = Field(ge=1945, le=2200, description="Periods beginning in this year.")
+    as_of: dt.date | None = Field(None, description="Periods due by this day count (today by default).")
+
+
+class ReportRatingRowOut(Schema):
+    organization: Ref | None = Field(description="None: the total over every organization.")
+    due: int = Field(description="Periods counted (past their due day).")
+    on_time: int
+    late: int
+    missing: int
+    thin: int = Field(description="Reports sent that were thin.")
+    required: int = Field(description="Required parts asked in the reports sent.")
+    filled: int = Field(description="Of them, filled in.")
+    on_time_percent: float | None
+    thin_percent: float | None = Field(description="Thin among those sent.")
+    completeness_percent: float | None
+    score: Decimal = Field(description="0–100, to one decimal.")
+    band: Band = Field(description="The suggested rating: excellent, good, done or failed.")
+    band_label: str
+
+
+class ReportRatingOut(Schema):
+    committee: Ref
+    year: int
+    as_of: dt.date
+    periods: list[ReportPeriodOut] = Field(description="The periods counted, the earliest due first.")
+    rows: list[ReportRatingRowOut] = Field(description="Each organization asked, the best score first.")
+    total: ReportRatingRowOut
+    bands: dict[Band, int] = Field(description="How many organizations in each band.")

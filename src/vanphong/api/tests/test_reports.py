@@ -5,6 +5,8 @@ sees but may not do, 422 keyed by field with the draft kept; responses as the sc
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 from werkzeug.test import Client as WsgiClient
@@ -391,6 +393,36 @@ def test_the_sums_up_the_tree_with_the_previous_period(api, khoi, form, period, 
     assert outside.status_code == 422 and "organization" in outside.json()["errors"]
 
 
+def test_the_years_rating_of_each_organization(api, khoi, period, secretary, tree):  # noqa: F811
+    from vanphong.reports import rating
+
+    submitted(khoi, period, 0)
+    submitted(khoi, period, 1, summary="Tốt.")
+    client = api(khoi.office)
+    response = client.get(f"{BASE}/rating/?year=2026&as_of=2026-12-31")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    expected = rating.rating(tree.bloc, 2026, as_of=dt.date(2026, 12, 31))
+    assert body["committee"]["id"] == tree.bloc.pk and [p["id"] for p in body["periods"]] == [period.pk]
+    assert [r["organization"]["id"] for r in body["rows"]] == [row.pk for row in expected.rows]
+    by_id = {r["organization"]["id"]: r for r in body["rows"]}
+    missing = by_id[khoi.units[2].pk]
+    assert (missing["due"], missing["missing"], missing["band"]) == (1, 1, "failed")
+    thin = by_id[khoi.units[1].pk]
+    assert thin["thin"] == 1 and thin["missing"] == 0
+    assert [r["score"] for r in body["rows"]] == [str(row.score) for row in expected.rows]
+    assert (body["total"]["organization"], body["total"]["due"], body["total"]["missing"]) == (None, 3, 1)
+    assert sum(body["bands"].values()) == 3
+    # Before the due day nothing counts; a year without periods is empty.
+    assert client.get(f"{BASE}/rating/?year=2026&as_of=2026-09-01").json()["total"]["due"] == 0
+    assert client.get(f"{BASE}/rating/?year=2020").json()["rows"] == []
+    assert client.get(f"{BASE}/rating/").status_code == 422
+    # A committee out of sight: 404; seen but not received for, or receiving for none: 403.
+    assert client.get(f"{BASE}/rating/?year=2026&committee={tree.other_province.pk}").status_code == 404
+    assert api(secretary).get(f"{BASE}/rating/?year=2026&committee={tree.bloc.pk}").status_code == 403
+    assert api(khoi.clerks[0]).get(f"{BASE}/rating/?year=2026").status_code == 403
+
+
 # --- The schema -----------------------------------------------------------------------------------
 
 PATHS = {
@@ -404,6 +436,7 @@ PATHS = {
     "/api/v1/reports/received/{report_id}/",
     "/api/v1/reports/received/{report_id}/return/",
     "/api/v1/reports/due/",
+    "/api/v1/reports/rating/",
     "/api/v1/reports/periods/{period_id}/organizations/{organization_id}/",
     "/api/v1/reports/periods/{period_id}/organizations/{organization_id}/draft/",
     "/api/v1/reports/periods/{period_id}/organizations/{organization_id}/submit/",
@@ -499,6 +532,8 @@ def test_real_responses_of_the_reports_match_the_schema(app, schema, khoi, form,
             None,
         ),
         (None, "GET", "/api/v1/reports/due/", "/api/v1/reports/due/", None),
+        (khoi.office, "GET", "/api/v1/reports/rating/", "/api/v1/reports/rating/?year=2026", None),
+        (clerk, "GET", "/api/v1/reports/rating/", "/api/v1/reports/rating/?year=2026", None),
     ]
     seen = set()
     for person, method, path, url, body in calls:
