@@ -30,7 +30,9 @@ class MeetingForm(forms.Form):
     kind = forms.ModelChoiceField(
         label=_("Kind of meeting"), queryset=MeetingKind.objects.filter(is_active=True)
     )
-    title = forms.CharField(label=_("Title"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(
+        label=pgettext_lazy("meeting", "Title"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
     day = DateField(label=_("Day"))
     starts_at = TimeField(label=_("Starts at"))
     ends_at = TimeField(label=_("Ends at"), required=False, help_text=_("Optional."))
@@ -81,7 +83,9 @@ class MeetingForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(
+        label=pgettext_lazy("meeting", "Title"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
     presenter = PersonChoiceField(label=_("Presenter"), queryset=Person.objects.none(), required=False)
     preparing_unit = OrganizationChoiceField(
         label=_("Preparing unit"), queryset=Organization.objects.none(), required=False
@@ -115,7 +119,9 @@ class ItemForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=500, required=False, help_text=_("Optional."))
+    title = forms.CharField(
+        label=pgettext_lazy("meeting", "Title"), max_length=500, required=False, help_text=_("Optional.")
+    )
     file = forms.FileField(label=_("PDF file"), required=False)
     incoming = forms.ModelChoiceField(
         label=_("Or an incoming document"), queryset=IncomingDocument.objects.none(), required=False

@@ -37,6 +37,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.core.models import Organization, Person, Role, Secrecy
 from vanphong.drafting.models import Draft
@@ -129,10 +130,10 @@ class MeetingKind(models.Model):
 
 
 class MeetingState(models.TextChoices):
-    DRAFT = "draft", _("Being prepared")
-    INVITED = "invited", _("Invitations sent")
-    IN_PROGRESS = "in_progress", _("In progress")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("meeting", "Being prepared")
+    INVITED = "invited", pgettext_lazy("meeting", "Invitations sent")
+    IN_PROGRESS = "in_progress", pgettext_lazy("meeting", "In progress")
+    CLOSED = "closed", pgettext_lazy("meeting", "Closed")
 
 
 class AccessAfter(models.TextChoices):
@@ -153,7 +154,7 @@ class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=300)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=300, blank=True)
+    place = models.CharField(pgettext_lazy("meeting", "place"), max_length=300, blank=True)
     chair = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("chair")
     )
