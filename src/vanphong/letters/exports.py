@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vanphong.core.printing import TOTAL, Table, xlsx_of_tables
 from vanphong.letters.models import Channel, Letter, LetterKind, LetterState
@@ -55,7 +56,7 @@ def _row(label: str, values: dict[str, int]) -> list[Any]:
 def _columns(first: str) -> list[str]:
     return [
         first,
-        _("Received"),
+        pgettext("letter count", "Received"),
         _("Awaiting classification or forwarding"),
         _("Filed or duplicate"),
         _("Forwarded, not yet answered"),
@@ -122,7 +123,7 @@ def statistics(letters: QuerySet[Letter], *, today: dt.date) -> list[Table]:
     channel_rows = [[str(label), channels.get(value, 0)] for value, label in Channel.choices]
     by_channel = Table(
         title=_("By channel"),
-        columns=[_("Channel"), _("Received")],
+        columns=[_("Channel"), pgettext("letter count", "Received")],
         rows=[*channel_rows, [TOTAL, sum(channels.values())]],
     )
     return [kinds, units, months, by_channel]
@@ -166,7 +167,7 @@ def register_table(letters: QuerySet[Letter], title: str) -> Table:
             _("Channel"),
             _("Kind"),
             _("Sender"),
-            _("Address"),
+            pgettext("postal", "Address"),
             _("Subject"),
             _("Forwarded to"),
             _("Deadline"),

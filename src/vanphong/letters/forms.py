@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.core.forms import DateField, OrganizationChoiceField, PersonChoiceField
 from vanphong.core.models import Organization, Person
@@ -37,7 +38,7 @@ class LetterRegisterForm(forms.Form):
     anonymous = forms.BooleanField(label=_("Anonymous letter (no name given)"), required=False)
     sender_name = forms.CharField(label=_("Sender's name"), max_length=200, required=False)
     sender_contact = forms.CharField(label=_("Email or phone"), max_length=200, required=False)
-    sender_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    sender_address = forms.CharField(label=pgettext_lazy("postal", "Address"), max_length=300, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=300)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}))
     has_evidence = forms.BooleanField(label=_("Specific evidence enclosed"), required=False)
@@ -131,7 +132,7 @@ class SessionForm(forms.Form):
     starts_at = forms.TimeField(
         label=_("Starts at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    place = forms.CharField(label=pgettext_lazy("location", "Place"), max_length=300, required=False)
     add_to_schedule = forms.BooleanField(label=_("Add to the weekly schedule"), required=False, initial=True)
 
     def __init__(self, *args: Any, committees: Any, leaders: Any, **kwargs: Any) -> None:

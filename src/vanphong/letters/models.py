@@ -79,11 +79,11 @@ class Channel(models.TextChoices):
 
 
 class LetterState(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    FORWARDED = "forwarded", _("Forwarded")
-    REPLIED = "replied", _("Replied")
-    FILED = "filed", _("Filed without handling")
-    DUPLICATE = "duplicate", _("Duplicate")
+    RECEIVED = "received", pgettext_lazy("letter state", "Received")
+    FORWARDED = "forwarded", pgettext_lazy("letter state", "Forwarded")
+    REPLIED = "replied", pgettext_lazy("letter state", "Replied")
+    FILED = "filed", pgettext_lazy("letter state", "Filed without handling")
+    DUPLICATE = "duplicate", pgettext_lazy("letter state", "Duplicate")
 
 
 class Letter(models.Model):
@@ -101,11 +101,11 @@ class Letter(models.Model):
 
     sender_name = models.CharField(_("sender's name"), max_length=200, blank=True)
     sender_contact = models.CharField(_("email or phone"), max_length=200, blank=True)
-    sender_address = models.CharField(_("address"), max_length=300, blank=True)
+    sender_address = models.CharField(pgettext_lazy("postal", "address"), max_length=300, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     has_evidence = models.BooleanField(_("specific evidence enclosed"), default=False)
 
-    subject = models.CharField(_("subject"), max_length=300)
+    subject = models.CharField(pgettext_lazy("letter", "subject"), max_length=300)
     content = models.TextField(_("content"))
     received_on = models.DateField(_("received on"))
     received_at = models.DateTimeField(_("registered at"), auto_now_add=True)
@@ -303,7 +303,7 @@ class ReceptionSession(models.Model):
     )
     day = models.DateField(_("day"))
     starts_at = models.TimeField(_("starts at"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=300, blank=True)
+    place = models.CharField(pgettext_lazy("location", "place"), max_length=300, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=SessionState.choices, default=SessionState.PLANNED
     )
