@@ -40,7 +40,7 @@ def _pdf(title: str, paragraphs: list[str], pages: int) -> ContentFile[bytes]:
         for n in range(pages)
     )
     data = pdf_from_html(f"<!doctype html><meta charset='utf-8'><body>{body}</body>")
-    return ContentFile(data, name=f"{title[:40]}.pdf")
+    return ContentFile(data, name="tai-lieu.pdf")
 
 
 REPORT = [
@@ -112,9 +112,8 @@ def _past(city: Organization, office: Person, chair: Person, kind: MeetingKind) 
         planned_start=dt.time(8, 0),
         duration_minutes=60,
     )
-    services.document_add(
-        actor=office, item=first, upload=_pdf("Báo cáo tiến độ chuẩn bị đại hội chi bộ", PREPARATION, 2)
-    )
+    title = "Báo cáo tiến độ chuẩn bị đại hội chi bộ"
+    services.document_add(actor=office, item=first, title=title, upload=_pdf(title, PREPARATION, 2))
     services.item_add(
         actor=office,
         meeting=meeting,
@@ -176,9 +175,8 @@ def _upcoming(city: Organization, office: Person, chair: Person, kind: MeetingKi
         planned_start=dt.time(8, 0),
         duration_minutes=75,
     )
-    services.document_add(
-        actor=office, item=report, upload=_pdf("Báo cáo tình hình kinh tế – xã hội năm 2026", REPORT, 4)
-    )
+    title = "Báo cáo tình hình kinh tế – xã hội năm 2026"
+    services.document_add(actor=office, item=report, title=title, upload=_pdf(title, REPORT, 4))
     draft = Draft.objects.filter(organization=city, secrecy=Secrecy.NONE).order_by("-created_at").first()
     if draft is not None:
         services.document_add(actor=office, item=report, draft=draft)
@@ -202,11 +200,8 @@ def _upcoming(city: Organization, office: Person, chair: Person, kind: MeetingKi
         duration_minutes=45,
         invitees=[seat.person for seat in standing] or None,
     )
-    services.document_add(
-        actor=office,
-        item=program,
-        upload=_pdf("Dự thảo Chương trình kiểm tra, giám sát năm 2027", PROGRAM, 3),
-    )
+    title = "Dự thảo Chương trình kiểm tra, giám sát năm 2027"
+    services.document_add(actor=office, item=program, title=title, upload=_pdf(title, PROGRAM, 3))
     services.invitations_send(actor=office, meeting=meeting)
     for seat in meeting.invitations.select_related("person")[:3]:
         services.invitation_respond(actor=seat.person, invitation=seat, response=Response.CONFIRMED)

@@ -434,6 +434,7 @@ def _invitations_context(request: HttpRequest, meeting: Meeting, **extra: Any) -
         "quorum": selectors.quorum(meeting),
         "form": extra.pop("form", None) or InviteeForm(people=people),
         "may_check_in": meeting.state in (MeetingState.INVITED, MeetingState.IN_PROGRESS, MeetingState.DRAFT),
+        "untold": meeting.invitations.filter(notified_at__isnull=True).exists(),
         **extra,
     }
 
