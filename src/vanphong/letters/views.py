@@ -4,7 +4,8 @@ sessions.
 
 A denouncer's identity appears on one page only, the letter's, and only after the
 person allowed to see it asks (a POST, audited each time); lists, searches and
-exports show "(được giữ bí mật)" for everyone.
+exports show "(được giữ bí mật)" for everyone. Only those allowed may find a
+denunciation by its denouncer's name, and each letter so found is audited as a view.
 """
 
 from __future__ import annotations
@@ -88,6 +89,12 @@ def home(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     form, letters = _filtered(request, person)
     page = Paginator(letters, 50).get_page(request.GET.get("page"))
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if query:
+        # Finding a denunciation by its denouncer's name is a view of who denounced.
+        for letter in page.object_list:
+            if letter.identity_protected and query.casefold() in letter.sender_name.casefold():
+                services.identity_viewed(actor=person, letter=letter, where="search")
     today = timezone.localdate()
     context = {
         "form": form,

@@ -85,6 +85,17 @@ def test_the_leaders_see_it_on_request_and_each_view_is_audited(office_chief, se
     )
 
 
+def test_a_leader_finding_a_denunciation_by_the_name_is_audited(office_chief, clerk, tree, denunciation):
+    register(clerk, tree, subject="Kiến nghị khác", sender_name="Trần Văn Tố")  # not protected
+    client = client_for(office_chief)
+    found = client.get(reverse("letters_home") + "?q=Tr%E1%BA%A7n+V%C4%83n+T%E1%BB%91")
+    assert denunciation.subject in found.content.decode() and "Kiến nghị khác" in found.content.decode()
+    events = AuditEvent.objects.filter(action=services.AuditAction.IDENTITY_VIEWED)
+    assert [(e.target_id, e.after) for e in events] == [(str(denunciation.pk), {"where": "search"})]
+    client.get(reverse("letters_home") + "?q=c%C3%A1n+b%E1%BB%99")  # not a name: no event
+    assert events.count() == 1
+
+
 def test_the_assigned_handler_sees_it_too(clerk, handler, tree, denunciation):
     services.letter_forward(actor=clerk, letter=denunciation, unit=tree.bloc, handler=handler)
     client = client_for(handler)
