@@ -60,6 +60,7 @@ class AuditAction(enum.StrEnum):
     PAPER_BALLOTS = "voting.paper_ballots"
     PAPER_NAMED = "voting.paper_named"
     VOTE_CLOSED = "voting.vote_closed"
+    VOTE_RECORDED = "voting.vote_recorded"
     CONSULTATION_SENT = "voting.consultation_sent"
     CONSULTATION_ANSWERED = "voting.consultation_answered"
     CONSULTATION_REMINDED = "voting.consultation_reminded"
@@ -73,6 +74,7 @@ AUDIT_LABELS = {
     AuditAction.PAPER_BALLOTS: gettext_lazy("Paper ballots entered"),
     AuditAction.PAPER_NAMED: gettext_lazy("Paper vote entered"),
     AuditAction.VOTE_CLOSED: gettext_lazy("Vote closed"),
+    AuditAction.VOTE_RECORDED: gettext_lazy("Vote held on paper recorded"),
     AuditAction.CONSULTATION_SENT: gettext_lazy("Written consultation sent"),
     AuditAction.CONSULTATION_ANSWERED: gettext_lazy("Written consultation answered"),
     AuditAction.CONSULTATION_REMINDED: gettext_lazy("Written consultation reminders sent"),
@@ -403,6 +405,105 @@ def vote_close(*, actor: Person, vote: Vote) -> Vote:
         before={"state": VoteState.OPEN},
         after={
             "state": vote.state,
+            **_counts(vote),
+            "members": vote.members,
+            "present": vote.present,
+            "majority_basis": vote.majority_basis,
+            "majority_needed": vote.majority_needed,
+            "passed": vote.passed,
+        },
+    )
+    return vote
+
+
+@transaction.atomic
+def vote_record_held(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    question: str,
+    kind: str,
+    votes_for: int,
+    votes_against: int,
+    votes_abstain: int,
+    item: AgendaItem | None = None,
+) -> Vote:
+    """Record, from the meeting's paper record, a vote by show of hands or by secret
+    ballot held at a meeting now closed (held on paper, or before the room had the
+    app): the meeting's secretary or the office, the same quorum rule on the
+    attendance recorded, the counts within those present; the vote is closed at once
+    with its result."""
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("kind", "organization")
+        .get(pk=meeting.pk)
+    )
+    if not meeting_selectors.may_manage(actor, meeting):
+        raise PermissionDenied
+    question = " ".join(question.split())
+    errors: dict[str, ValidationError] = {}
+    if not question:
+        errors["question"] = ValidationError(_("Write the question put to the vote."), code="required")
+    if kind not in (VoteKind.OPEN, VoteKind.SECRET):
+        errors["kind"] = ValidationError(
+            _("Only a show of hands or a secret ballot is recorded by its counts."), code="kind"
+        )
+    if item is not None and item.meeting_id != meeting.pk:
+        errors["item"] = ValidationError(_("This item is not on the meeting's agenda."), code="item")
+    if errors:
+        raise ValidationError(errors)
+    if meeting.state != MeetingState.CLOSED:
+        raise ValidationError(_("Votes of a meeting still open are held in the app."), code="state")
+    counts = _clean_counts(votes_for, votes_against, votes_abstain)
+    quorum = meeting_selectors.quorum(meeting)
+    if quorum.required and not quorum.reached:
+        raise ValidationError(
+            _(
+                "The quorum is not present: %(present)s of %(members)s members are here and "
+                "%(needed)s are needed. No vote can be held."
+            )
+            % {"present": quorum.present, "members": quorum.members, "needed": quorum.needed},
+            code="quorum",
+        )
+    eligible = selectors.voting_seats(meeting).count()
+    if sum(counts.values()) > eligible:
+        raise _refuse(
+            "votes_for",
+            _("%(total)s votes counted, but only %(eligible)s members may vote.")
+            % {"total": sum(counts.values()), "eligible": eligible},
+            "too_many",
+        )
+    vote = Vote(
+        meeting=meeting,
+        item=item,
+        question=question[:500],
+        kind=kind,
+        opened_by=actor,
+        opened_at=meeting.closed_at or timezone.now(),
+        state=VoteState.CLOSED,
+        closed_by=actor,
+        closed_at=meeting.closed_at or timezone.now(),
+        members=quorum.members,
+        present=quorum.present,
+        majority_basis=meeting.kind.majority_basis,
+        majority_needed=meeting.kind.majority_of(quorum.members, quorum.present),
+    )
+    if kind == VoteKind.SECRET:
+        vote.cast_for, vote.cast_against, vote.cast_abstain = votes_for, votes_against, votes_abstain
+    else:
+        vote.hand_for, vote.hand_against, vote.hand_abstain = votes_for, votes_against, votes_abstain
+    vote.passed = votes_for >= (vote.majority_needed or 0)
+    vote.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.VOTE_RECORDED,
+        target=vote,
+        organization=meeting.organization,
+        after={
+            "meeting": meeting.pk,
+            "item": item.pk if item else None,
+            "question": vote.question,
+            "kind": kind,
             **_counts(vote),
             "members": vote.members,
             "present": vote.present,

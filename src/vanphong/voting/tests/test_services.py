@@ -451,3 +451,62 @@ def test_the_system_closes_at_the_deadline_and_not_before(tree, committee):
     consultation.refresh_from_db()
     assert consultation.is_closed and consultation.closed_by is None
     assert (consultation.votes_for, consultation.passed) == (1, False)
+
+
+def test_a_vote_held_on_paper_at_a_closed_meeting_is_recorded_with_its_result(running, committee):
+    with pytest.raises(ValidationError) as error:
+        services.vote_record_held(
+            actor=committee.specialist,
+            meeting=running,
+            question="Thông qua",
+            kind="secret",
+            votes_for=4,
+            votes_against=1,
+            votes_abstain=0,
+        )
+    assert codes(error) == {"state"}
+    meeting_services.meeting_close(actor=committee.secretary, meeting=running)
+    with pytest.raises(PermissionDenied):
+        services.vote_record_held(
+            actor=committee.deputy,
+            meeting=running,
+            question="Thông qua",
+            kind="secret",
+            votes_for=4,
+            votes_against=1,
+            votes_abstain=0,
+        )
+    with pytest.raises(ValidationError) as error:
+        services.vote_record_held(
+            actor=committee.specialist,
+            meeting=running,
+            question="Thông qua",
+            kind="named",
+            votes_for=6,
+            votes_against=0,
+            votes_abstain=0,
+        )
+    assert set(error.value.message_dict) == {"kind"}
+    with pytest.raises(ValidationError) as error:
+        services.vote_record_held(
+            actor=committee.specialist,
+            meeting=running,
+            question="Thông qua",
+            kind="secret",
+            votes_for=6,
+            votes_against=0,
+            votes_abstain=0,
+        )
+    assert codes(error) == {"too_many"}
+    vote = services.vote_record_held(
+        actor=committee.specialist,
+        meeting=running,
+        question="Thông qua",
+        kind="secret",
+        votes_for=4,
+        votes_against=1,
+        votes_abstain=0,
+    )
+    assert vote.is_closed and (vote.cast_for, vote.members, vote.present) == (4, 6, 5)
+    assert (vote.majority_needed, vote.passed) == (4, True)
+    assert Voter.objects.count() == 0 and events(services.AuditAction.VOTE_RECORDED) == 1
