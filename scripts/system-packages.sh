@@ -18,7 +18,8 @@ purpose="${1:-demo}"
 demo=(tesseract-ocr tesseract-ocr-vie ghostscript unpaper fonts-liberation fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0)
 # softhsm2: a PKCS#11 token in software, for the tests of signing with a token.
 test=("${demo[@]}" chromium fonts-dejavu-core softhsm2)
-ci=("${test[@]}" postgresql)
+# wrk: bench/public.py measures the public home page with it.
+ci=("${test[@]}" postgresql wrk)
 
 case "$purpose" in
     demo) wanted=("${demo[@]}") ;;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import pgettext
@@ -10,11 +11,24 @@ from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, can
 from vanphong.public.models import Announcement
 
+SITE_KEY = "public:site-committee"
+
 
 def site_committee() -> Organization | None:
-    """The committee whose public site this is: the root of the tree, or, when the
-    root is only a frame with no office of its own here (the Central Committee above
-    a city's committee), the highest committee that has an office."""
+    """The committee whose public site this is (kept a minute in the cache: every
+    public page names it)."""
+    committee = cache.get(SITE_KEY)
+    if committee is None:
+        committee = find_site_committee()
+        if committee is not None:
+            cache.set(SITE_KEY, committee, 60)
+    return committee
+
+
+def find_site_committee() -> Organization | None:
+    """The root of the tree, or, when the root is only a frame with no office of its
+    own here (the Central Committee above a city's committee), the highest committee
+    that has an office."""
     root = Organization.objects.get_root_nodes().filter(closed_on__isnull=True).order_by("path").first()
     if root is None:
         return None

@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -40,6 +41,10 @@ MAX_AGE = 60
 # The contact form: this many posts per client in a window, then a polite refusal.
 POST_LIMIT = 10
 POST_WINDOW_SECONDS = 600
+FLOOD = gettext_lazy(
+    "Too many letters have been sent from your connection in a short time. "
+    "Please wait ten minutes and send it again; what you typed is kept below."
+)
 HOME_ITEMS = 5
 PAGE_ITEMS = 20
 
@@ -170,11 +175,8 @@ def contact(request: HttpRequest) -> HttpResponse:
         form = ContactForm(
             initial={k: request.POST.get(k, "") for k in ("name", "contact", "subject", "content")}
         )
-        flood = _(
-            "Too many letters have been sent from your connection in a short time. Please wait ten minutes and send it again; what you typed is kept below."
-        )
         return _uncacheable(
-            _render(request, "public/contact.html", {"form": form, "flood": flood}, status=429)
+            _render(request, "public/contact.html", {"form": form, "flood": FLOOD}, status=429)
         )
     if form.is_honeypot_filled():
         # A program filled the hidden field: it gets the same page a person would,

@@ -53,6 +53,7 @@ class _Process:
 
     next_flush = 0.0
     cleared_before = dt.date.min
+    shown: tuple[float, VisitCounts] | None = None
 
 
 _process = _Process()
@@ -138,9 +139,31 @@ def count_visit(request: HttpRequest, now: dt.datetime | None = None) -> None:
             # That minute's bucket may be gone already: nothing to move then.
             with contextlib.suppress(ValueError):
                 cache.decr(f"{PREFIX}:online:{last}")
-        if cache.add(f"{PREFIX}:seen:{day.isoformat()}:{key}", 1, 2 * 86400):
+        came_online = last is None or minute - last >= ONLINE_MINUTES
+        new_today = cache.add(f"{PREFIX}:seen:{day.isoformat()}:{key}", 1, 2 * 86400)
+        if new_today:
             _incr(f"{PREFIX}:new:{day.isoformat()}", 3 * 86400)
+        _show_at_once(came_online, new_today)
     maybe_flush(now)
+
+
+def _show_at_once(came_online: bool, new_today: bool) -> None:
+    """What this process shows, moved by this visit at once (not recomputed: a page
+    of new visitors would otherwise read the cache for the counts at every request)."""
+    shown = _process.shown
+    if shown is None or not (came_online or new_today):
+        return
+    seen = shown[1]
+    day = int(new_today)
+    _process.shown = (
+        shown[0],
+        VisitCounts(
+            online=seen.online + int(came_online),
+            today=seen.today + day,
+            week=seen.week + day,
+            total=seen.total + day,
+        ),
+    )
 
 
 def maybe_flush(now: dt.datetime | None = None) -> bool:
@@ -181,10 +204,26 @@ def flush(now: dt.datetime | None = None) -> int:
     return written
 
 
+SHOWN_SECONDS = 5.0
+
+
 def counts(now: dt.datetime | None = None) -> VisitCounts:
     """Online now, today, this week (since Monday) and all time: the days' rows (read
-    at most once a minute) plus what the cache holds that is not yet flushed."""
-    now = now or timezone.now()
+    at most once a minute) plus what the cache holds that is not yet flushed. Without
+    `now`, what this process computed in the last SHOWN_SECONDS is shown again, moved
+    by the visits it counted since (every public page shows the counts)."""
+    if now is None:
+        clock = time.monotonic()
+        shown = _process.shown
+        if shown is not None and clock < shown[0]:
+            return shown[1]
+        result = _counts(timezone.now())
+        _process.shown = (clock + SHOWN_SECONDS, result)
+        return result
+    return _counts(now)
+
+
+def _counts(now: dt.datetime) -> VisitCounts:
     today = timezone.localdate(now)
     monday = today - dt.timedelta(days=today.weekday())
     totals = cache.get(TOTALS_KEY)
@@ -216,3 +255,4 @@ def reset_process_state() -> None:
         _salts.clear()
         _process.next_flush = 0.0
         _process.cleared_before = dt.date.min
+        _process.shown = None
