@@ -37,7 +37,11 @@ from vanphong.voting.models import (
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:
-    if may_anywhere(person, Action.DRAFT) or Recipient.objects.filter(person=person).exists():
+    if (
+        may_anywhere(person, Action.DRAFT)
+        or Recipient.objects.filter(person=person).exists()
+        or Invitation.objects.filter(Q(person=person) | Q(delegate=person)).exists()
+    ):
         return [(pgettext("menu", "Votes and consultations"), reverse("voting_home"), "voting")]
     return []
 

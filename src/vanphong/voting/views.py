@@ -91,6 +91,21 @@ def _ballots(request: HttpRequest, meeting: Meeting) -> list[dict[str, Any]]:
     ]
 
 
+def _member(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """What the polled part of the page shows: the ballots and, to those who do not run
+    the votes, the results so far."""
+    person = person_of(request)
+    running = selectors.may_run_votes(person, meeting)
+    return {
+        "meeting": meeting,
+        "running": running,
+        "ballots": _ballots(request, meeting),
+        "results": []
+        if running
+        else [selectors.result_of(v) for v in selectors.votes_visible_to(person, meeting)],
+    }
+
+
 def _panel(request: HttpRequest, meeting: Meeting, failed_forms: dict[int, Any]) -> list[dict[str, Any]]:
     """Each vote with its result and, for the chair's panel, its forms."""
     seats = selectors.voting_seats(meeting)
@@ -128,8 +143,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> di
         "open_form": extra.pop("open_form", None)
         or (VoteOpenForm(items=meeting_selectors.items_visible_to(person, meeting)) if running else None),
         "rows": _panel(request, meeting, failed) if running else [],
-        "ballots": _ballots(request, meeting),
-        "results": [selectors.result_of(v) for v in selectors.votes_visible_to(person, meeting)],
+        **_member(request, meeting),
         "eligible": selectors.voting_seats(meeting).count(),
         **extra,
     }
@@ -145,9 +159,7 @@ def meeting_votes(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The member's ballots alone: the page asks for it every few seconds."""
     meeting = _meeting(request, pk)
-    return render(
-        request, "voting/_ballots.html", {"meeting": meeting, "ballots": _ballots(request, meeting)}
-    )
+    return render(request, "voting/_ballots.html", _member(request, meeting))
 
 
 @login_required
@@ -182,11 +194,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, services.cast_message())
     if is_htmx(request):
-        return render(
-            request,
-            "voting/_ballots.html",
-            {"meeting": vote.meeting, "ballots": _ballots(request, vote.meeting)},
-        )
+        return render(request, "voting/_ballots.html", _member(request, vote.meeting))
     return redirect("voting_meeting", vote.meeting_id)
 
 
