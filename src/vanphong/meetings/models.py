@@ -434,3 +434,106 @@ class Invitation(models.Model):
     def attendee(self) -> Person:
         """Who sits on this seat: the delegate when one was named."""
         return self.delegate if self.delegate_id and self.delegate is not None else self.person
+
+
+# --- After the meeting: the minutes and the concluding notice (issue 9, item 7) -------------
+
+
+class MeetingPapers(models.Model):
+    """What the office writes after a meeting, all through the drafting app: the
+    minutes (biên bản, a draft of type BB generated from the record by
+    `meetings.minutes`), the concluding notice (thông báo kết luận, a draft of type
+    TB made from the conclusions and tasks written per item), and, once the notice is
+    signed and numbered, the follow-up conclusion its tasks were handed to."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="papers", verbose_name=_("meeting")
+    )
+    minutes = models.OneToOneField(
+        Draft, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("minutes")
+    )
+    notice = models.OneToOneField(
+        Draft,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("concluding notice"),
+    )
+    conclusion = models.OneToOneField(
+        "followup.Conclusion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("followed up as"),
+    )
+    handed_over_at = models.DateTimeField(_("tasks handed over at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes and notice of a meeting")
+        verbose_name_plural = _("minutes and notices of meetings")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+
+class ItemConclusion(models.Model):
+    """What the meeting concluded on one item, as the concluding notice prints it."""
+
+    item = models.OneToOneField(
+        AgendaItem, on_delete=models.CASCADE, related_name="conclusion", verbose_name=_("item")
+    )
+    text = models.TextField(_("conclusion"), blank=True)
+    updated_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    updated_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conclusion on an item")
+        verbose_name_plural = _("conclusions on items")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ConclusionTask(models.Model):
+    """A task the meeting gave on one item: what, the lead unit and those who help,
+    the leader in charge and the deadline. Handed to the follow-up board (as a
+    `followup.FollowUpTask`, `followup_task`) when the notice is issued."""
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="conclusion_tasks", verbose_name=_("item")
+    )
+    number = models.PositiveSmallIntegerField(_("No."))
+    content = models.TextField(_("task"))
+    lead_unit = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead unit")
+    )
+    co_units = models.ManyToManyField(  # type: ignore[var-annotated]
+        Organization, blank=True, related_name="+", verbose_name=_("co-operating units")
+    )
+    leader = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("leader in charge")
+    )
+    deadline = models.DateField(_("deadline"))
+    followup_task = models.OneToOneField(
+        "followup.FollowUpTask",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("follow-up task"),
+    )
+
+    class Meta:
+        ordering = ["item__order", "number", "pk"]
+        verbose_name = _("task of a conclusion")
+        verbose_name_plural = _("tasks of conclusions")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="meeting_conclusion_task_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.content[:80]}"

@@ -32,25 +32,34 @@ from django.utils.translation import gettext_lazy
 
 from vanphong.attachments import services as attachment_checks
 from vanphong.core import audit
-from vanphong.core.models import Organization, Person, Secrecy
+from vanphong.core.models import Membership, Organization, Person, Role, Secrecy
 from vanphong.core.permissions import Action, can
 from vanphong.core.selectors import committee_leaders, unit_problem
-from vanphong.drafting.models import Draft
+from vanphong.drafting import selectors as drafting_selectors
+from vanphong.drafting import services as drafting_services
+from vanphong.drafting.models import Draft, DraftState, SignatureForm
+from vanphong.followup import services as followup_services
+from vanphong.followup.models import Conclusion
 from vanphong.handling.models import Notification
 from vanphong.meetings import invitation as giay_moi
+from vanphong.meetings import minutes as minutes_builder
 from vanphong.meetings import prereads, selectors
 from vanphong.meetings.models import (
     AccessAfter,
     AgendaItem,
+    ConclusionTask,
     DocumentSource,
     Invitation,
+    ItemConclusion,
     Meeting,
     MeetingDocument,
     MeetingKind,
+    MeetingPapers,
     MeetingState,
     Response,
 )
-from vanphong.registry.models import IncomingDocument, OutgoingDocument
+from vanphong.registry import services as registry_services
+from vanphong.registry.models import DocumentType, IncomingDocument, OutgoingDocument
 from vanphong.schedule import services as schedule_services
 from vanphong.schedule.models import EventState
 
@@ -72,6 +81,14 @@ class AuditAction(enum.StrEnum):
     INVITATIONS_SENT = "meetings.invitations_sent"
     INVITATION_ANSWERED = "meetings.invitation_answered"
     CHECKED_IN = "meetings.checked_in"
+    MINUTES_CREATED = "meetings.minutes_created"
+    MINUTES_REFILLED = "meetings.minutes_refilled"
+    CONCLUSION_WRITTEN = "meetings.conclusion_written"
+    CONCLUSION_TASK_ADDED = "meetings.conclusion_task_added"
+    CONCLUSION_TASK_REMOVED = "meetings.conclusion_task_removed"
+    NOTICE_CREATED = "meetings.notice_created"
+    NOTICE_REFILLED = "meetings.notice_refilled"
+    NOTICE_HANDED_OVER = "meetings.notice_handed_over"
 
 
 AUDIT_LABELS = {
@@ -91,6 +108,14 @@ AUDIT_LABELS = {
     AuditAction.INVITATIONS_SENT: gettext_lazy("Meeting invitations sent"),
     AuditAction.INVITATION_ANSWERED: gettext_lazy("Invitation answered"),
     AuditAction.CHECKED_IN: gettext_lazy("Attendance recorded"),
+    AuditAction.MINUTES_CREATED: gettext_lazy("Minutes drafted from the meeting"),
+    AuditAction.MINUTES_REFILLED: gettext_lazy("Minutes written again from the meeting"),
+    AuditAction.CONCLUSION_WRITTEN: gettext_lazy("Conclusion on an item written"),
+    AuditAction.CONCLUSION_TASK_ADDED: gettext_lazy("Task of a conclusion added"),
+    AuditAction.CONCLUSION_TASK_REMOVED: gettext_lazy("Task of a conclusion removed"),
+    AuditAction.NOTICE_CREATED: gettext_lazy("Concluding notice drafted"),
+    AuditAction.NOTICE_REFILLED: gettext_lazy("Concluding notice written again from the conclusions"),
+    AuditAction.NOTICE_HANDED_OVER: gettext_lazy("Notice's tasks handed to the follow-up board"),
 }
 AUDIT_TARGET_PAGES = {"meetings.meeting": "meetings_meeting"}
 
@@ -1014,3 +1039,358 @@ def check_in(*, actor: Person, invitation: Invitation, present: bool = True) -> 
         },
     )
     return invitation
+
+
+# --- After the meeting: the minutes and the concluding notice (issue 9, item 7) -------------
+#
+# The minutes and the notice are drafts of the drafting app: created and re-filled here
+# from the meeting's record (`meetings.minutes`), then edited, reviewed, approved and
+# signed (numbered) through drafting's own services and pages, which audit their own
+# events on the draft. The conclusions and tasks per item are written here; once the
+# notice is signed, `notice_hand_over` gives them to the follow-up board through
+# followup's services.
+
+# How a signer's role in the committee is printed under the signature.
+SIGNER_TITLES = {Role.SECRETARY: "Bí thư", Role.DEPUTY_SECRETARY: "Phó Bí thư"}
+MINUTES_SIGNER_TITLE = "Chủ trì hội nghị"
+MINUTES_TYPE = "bien-ban"
+NOTICE_TYPE = "thong-bao"
+
+
+def _check_after_meeting(meeting: Meeting) -> None:
+    if meeting.state not in (MeetingState.IN_PROGRESS, MeetingState.CLOSED):
+        raise ValidationError(_("The minutes are written once the meeting has been held."), code="not_held")
+
+
+def _papers(meeting: Meeting) -> MeetingPapers:
+    papers, _created = MeetingPapers.objects.select_for_update().get_or_create(meeting=meeting)
+    return papers
+
+
+def _signer_title(meeting: Meeting, signer: Person) -> str:
+    roles = Membership.objects.current().filter(organization=meeting.organization, person=signer)
+    for role, title in SIGNER_TITLES.items():
+        if roles.filter(role=role).exists():
+            return title
+    return MINUTES_SIGNER_TITLE
+
+
+def _usable_signer(meeting: Meeting) -> Person | None:
+    """The chair signs, when they sign for the committee (the drafter may change it)."""
+    chair = meeting.chair
+    if chair is None or registry_services.signer_problem(chair, meeting.organization, Secrecy.NONE):
+        return None
+    return chair
+
+
+@transaction.atomic
+def minutes_prepare(*, actor: Person, meeting: Meeting) -> Draft:
+    """The minutes of a meeting held (in progress or closed): a draft of type BB of
+    the committee whose body is written from the record. When the draft exists and is
+    still being drafted, its body is written again from the record as a new version
+    (drafting keeps every version); once in review or signed it is refused."""
+    meeting = _locked(meeting)
+    _check_manage(actor, meeting)
+    _check_after_meeting(meeting)
+    papers = _papers(meeting)
+    record = minutes_builder.record_of(meeting)
+    body = minutes_builder.minutes_html(record)
+    if papers.minutes is None:
+        signer = _usable_signer(meeting)
+        draft = drafting_services.draft_create(
+            actor=actor,
+            organization=meeting.organization,
+            document_type=DocumentType.objects.get(code=MINUTES_TYPE),
+            abstract=minutes_builder.minutes_abstract(meeting),
+            place=drafting_selectors.usual_place(meeting.organization) or _place_word(meeting),
+            body_html=body,
+            signature_form=SignatureForm.OWN,
+            signer=signer,
+            signer_title=MINUTES_SIGNER_TITLE,
+        )
+        papers.minutes = draft
+        papers.save(update_fields=["minutes"])
+        action = AuditAction.MINUTES_CREATED
+    else:
+        draft = _refill(actor=actor, draft=papers.minutes, body=body)
+        action = AuditAction.MINUTES_REFILLED
+    audit.record(
+        actor=actor,
+        action=action,
+        target=meeting,
+        organization=meeting.organization,
+        after={
+            "draft": draft.pk,
+            "version": draft.version,
+            "present": len(record.members_present),
+            "members": record.members,
+            "items": len(record.items),
+            "votes": sum(len(entry.votes) for entry in record.items) + len(record.other_votes),
+        },
+    )
+    return draft
+
+
+def _place_word(meeting: Meeting) -> str:
+    """The place a committee's documents are dated from, when it has drafted none: its
+    name without the committee word ("Thành ủy Ngọc Sơn" → "Ngọc Sơn")."""
+    name = meeting.organization.name
+    for word in ("Thành ủy ", "Tỉnh ủy ", "Huyện ủy ", "Quận ủy ", "Thị ủy ", "Đảng ủy "):
+        if name.startswith(word):
+            return name[len(word) :]
+    return name
+
+
+def _refill(*, actor: Person, draft: Draft, body: str) -> Draft:
+    if not draft.is_editable:
+        raise ValidationError(
+            _("The draft is %(state)s: it can no longer be written again from the meeting.")
+            % {"state": draft.get_state_display()},
+            code="not_editable",
+        )
+    return drafting_services.draft_update(actor=actor, draft=draft, body_html=body)
+
+
+def _check_conclusions_open(meeting: Meeting, item: AgendaItem | None = None) -> None:
+    """Conclusions and tasks change until the notice leaves its drafter (in review,
+    signed): what is signed and handed over is what was written."""
+    _check_after_meeting(meeting)
+    papers = MeetingPapers.objects.filter(meeting=meeting).select_related("notice").first()
+    if papers is not None and papers.notice is not None and not papers.notice.is_editable:
+        raise ValidationError(
+            _("The concluding notice is %(state)s: its conclusions can no longer change.")
+            % {"state": papers.notice.get_state_display()},
+            code="notice_sent",
+        )
+    if item is not None and item.is_classified:
+        raise ValidationError(
+            _("The conclusions of a classified item are not written on this system."), code="classified"
+        )
+
+
+def _item_locked(item: AgendaItem) -> tuple[Meeting, AgendaItem]:
+    meeting = _locked(item.meeting)
+    return meeting, AgendaItem.objects.get(pk=item.pk)
+
+
+@transaction.atomic
+def conclusion_write(*, actor: Person, item: AgendaItem, text: str) -> ItemConclusion:
+    """What the meeting concluded on an item, as the notice will print it."""
+    meeting, item = _item_locked(item)
+    _check_manage(actor, meeting)
+    _check_conclusions_open(meeting, item)
+    text = "\n".join(line.strip() for line in text.strip().splitlines())
+    conclusion = ItemConclusion.objects.filter(item=item).first()
+    before = conclusion.text if conclusion else ""
+    if conclusion is None:
+        conclusion = ItemConclusion(item=item, updated_by=actor)
+    conclusion.text, conclusion.updated_by, conclusion.updated_at = text, actor, timezone.now()
+    conclusion.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CONCLUSION_WRITTEN,
+        target=meeting,
+        organization=meeting.organization,
+        before={"item": item.pk, "text": before},
+        after={"item": item.pk, "text": text},
+    )
+    return conclusion
+
+
+@transaction.atomic
+def conclusion_task_add(
+    *,
+    actor: Person,
+    item: AgendaItem,
+    content: str,
+    lead_unit: Organization | None,
+    leader: Person | None,
+    deadline: dt.date | None,
+    co_units: Iterable[Organization] = (),
+) -> ConclusionTask:
+    """A task the meeting gave on an item: checked as the follow-up board checks its
+    tasks (a unit of the committee, one of its leaders, a deadline after the meeting)."""
+    meeting, item = _item_locked(item)
+    _check_manage(actor, meeting)
+    _check_conclusions_open(meeting, item)
+    committee = meeting.organization
+    co_units = [unit for unit in co_units if lead_unit is None or unit.pk != lead_unit.pk]
+    errors: dict[str, list[str]] = {}
+    content = content.strip()
+    if not content:
+        errors.setdefault("content", []).append(_("Say what must be done."))
+    if lead_unit is None:
+        errors.setdefault("lead_unit", []).append(_("Choose the lead unit."))
+    elif problem := unit_problem(committee, lead_unit):
+        errors.setdefault("lead_unit", []).append(problem)
+    for unit in co_units:
+        if problem := unit_problem(committee, unit):
+            errors.setdefault("co_units", []).append(problem)
+    if leader is None:
+        errors.setdefault("leader", []).append(_("Choose the leader in charge."))
+    elif not leader.is_active or not committee_leaders(committee).filter(pk=leader.pk).exists():
+        errors.setdefault("leader", []).append(
+            _("%(name)s is not a leader of this committee.") % {"name": leader.full_name}
+        )
+    held = timezone.localtime(meeting.starts_at).date()
+    if deadline is None:
+        errors.setdefault("deadline", []).append(_("Enter the deadline."))
+    elif deadline <= held:
+        errors.setdefault("deadline", []).append(
+            _("The deadline must be after the meeting (%(date)s).") % {"date": held.strftime("%d/%m/%Y")}
+        )
+    if errors:
+        raise ValidationError(errors)
+    assert lead_unit is not None and leader is not None and deadline is not None
+    number = (item.conclusion_tasks.aggregate(last=Max("number"))["last"] or 0) + 1
+    task = ConclusionTask.objects.create(
+        item=item, number=number, content=content, lead_unit=lead_unit, leader=leader, deadline=deadline
+    )
+    task.co_units.set(co_units)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CONCLUSION_TASK_ADDED,
+        target=meeting,
+        organization=committee,
+        after={
+            "item": item.pk,
+            "number": number,
+            "content": content,
+            "lead_unit": lead_unit.name,
+            "co_units": [unit.name for unit in co_units],
+            "leader": leader.full_name,
+            "deadline": deadline.isoformat(),
+        },
+    )
+    return task
+
+
+@transaction.atomic
+def conclusion_task_remove(*, actor: Person, task: ConclusionTask) -> None:
+    meeting, item = _item_locked(task.item)
+    _check_manage(actor, meeting)
+    _check_conclusions_open(meeting, item)
+    task = ConclusionTask.objects.get(pk=task.pk)
+    before = {"item": item.pk, "number": task.number, "content": task.content}
+    task.delete()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CONCLUSION_TASK_REMOVED,
+        target=meeting,
+        organization=meeting.organization,
+        before=before,
+    )
+
+
+@transaction.atomic
+def notice_prepare(*, actor: Person, meeting: Meeting) -> Draft:
+    """The concluding notice (a draft of type TB), written from the minutes' record:
+    the conclusions and tasks per item; sent to the tasks' units. Made again from the
+    conclusions, as a new version, while it is still being drafted."""
+    meeting = _locked(meeting)
+    _check_manage(actor, meeting)
+    _check_after_meeting(meeting)
+    papers = _papers(meeting)
+    if papers.minutes is None:
+        raise ValidationError(
+            _("Write the minutes first: the notice is drafted from them."), code="no_minutes"
+        )
+    record = minutes_builder.record_of(meeting)
+    body = minutes_builder.notice_html(record)
+    units: dict[int, Organization] = {}
+    for entry in record.items:
+        for task in entry.tasks:
+            for unit in [task.lead_unit, *task.co_units.all()]:
+                if unit.pk != meeting.organization_id:
+                    units.setdefault(unit.pk, unit)
+    recipients = sorted(units.values(), key=lambda unit: unit.path)
+    if papers.notice is None:
+        signer = _usable_signer(meeting)
+        body_of = minutes_builder.BODY_NAMES.get(meeting.kind.invited_body, "")
+        draft = drafting_services.draft_create(
+            actor=actor,
+            organization=meeting.organization,
+            document_type=DocumentType.objects.get(code=NOTICE_TYPE),
+            abstract=minutes_builder.notice_abstract(meeting),
+            place=papers.minutes.place,
+            body_html=body,
+            signature_form=SignatureForm.ON_BEHALF if body_of else SignatureForm.OWN,
+            on_behalf_of=body_of,
+            signer=signer,
+            signer_title=_signer_title(meeting, signer) if signer else "",
+            internal_recipients=recipients,
+            external_recipients="Các đồng chí dự họp",
+        )
+        papers.notice = draft
+        papers.save(update_fields=["notice"])
+        action = AuditAction.NOTICE_CREATED
+    else:
+        draft = papers.notice
+        if not draft.is_editable:
+            raise ValidationError(
+                _("The draft is %(state)s: it can no longer be written again from the meeting.")
+                % {"state": draft.get_state_display()},
+                code="not_editable",
+            )
+        draft = drafting_services.draft_update(
+            actor=actor, draft=draft, body_html=body, internal_recipients=recipients
+        )
+        action = AuditAction.NOTICE_REFILLED
+    audit.record(
+        actor=actor,
+        action=action,
+        target=meeting,
+        organization=meeting.organization,
+        after={
+            "draft": draft.pk,
+            "version": draft.version,
+            "tasks": sum(len(entry.tasks) for entry in record.items),
+        },
+    )
+    return draft
+
+
+@transaction.atomic
+def notice_hand_over(*, actor: Person, meeting: Meeting) -> Conclusion:
+    """Once the notice is signed and numbered, its tasks go to the follow-up board: a
+    conclusion of kind TB linked to the notice's outgoing document, and one follow-up
+    task per task written (followup's services check and audit each). Once only."""
+    meeting = _locked(meeting)
+    _check_manage(actor, meeting)
+    papers = _papers(meeting)
+    notice = papers.notice
+    if notice is None or notice.state != DraftState.SIGNED or notice.outgoing is None:
+        raise ValidationError(
+            _("The concluding notice must be signed and numbered before its tasks are followed up."),
+            code="not_signed",
+        )
+    if papers.conclusion_id is not None:
+        raise ValidationError(_("The notice's tasks are already on the follow-up board."), code="handed_over")
+    conclusion = followup_services.conclusion_create(actor=actor, outgoing=notice.outgoing)
+    tasks = list(
+        ConclusionTask.objects.filter(item__meeting=meeting)
+        .select_related("lead_unit", "leader")
+        .order_by("item__order", "number", "pk")
+    )
+    for task in tasks:
+        task.followup_task = followup_services.task_add(
+            actor=actor,
+            conclusion=conclusion,
+            content=task.content,
+            lead_unit=task.lead_unit,
+            leader=task.leader,
+            deadline=task.deadline,
+            co_units=list(task.co_units.all()),
+        )
+        task.save(update_fields=["followup_task"])
+    papers.conclusion = conclusion
+    papers.handed_over_at = timezone.now()
+    papers.save(update_fields=["conclusion", "handed_over_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.NOTICE_HANDED_OVER,
+        target=meeting,
+        organization=meeting.organization,
+        after={"notice": notice.outgoing.symbol, "conclusion": conclusion.pk, "tasks": len(tasks)},
+    )
+    return conclusion
