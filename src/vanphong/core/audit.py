@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from vanphong.core import permissions
 from vanphong.core.models import AuditChainHead, AuditEvent, Organization, Person
 
 GENESIS = "0" * 64
@@ -95,6 +96,9 @@ def record(
     and its audit row commit or roll back together."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the service's transaction")
+    # A write may change who may do what (a membership, a closed unit): the rest of the
+    # request must not act on grants read before it.
+    permissions.forget_grants()
     # Lock the head: appends are serialized so each event links to the true previous one.
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"last_hash": GENESIS, "length": 0}

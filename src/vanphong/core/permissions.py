@@ -12,13 +12,17 @@ Views, the API and later apps ask `can()` for one object and filter lists with
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from vanphong.core.models import Membership, Organization, Person, Role, Secrecy
 
@@ -140,9 +144,43 @@ def acting_scope(organization: Organization) -> Organization:
     return organization
 
 
+# Within one request a person's grants today are read once: a page asks `can()` and
+# `visible_to()` a score of times (the menu alone asks each app), and each asked the
+# database again. Any write recorded in the audit trail forgets them (`forget_grants`),
+# so a request that changes memberships reads them afresh.
+_remembered: contextvars.ContextVar[dict[tuple[int, dt.date], list[Grant]] | None] = contextvars.ContextVar(
+    "vanphong_grants", default=None
+)
+
+
+@contextmanager
+def grants_remembered() -> Iterator[None]:
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def forget_grants() -> None:
+    memo = _remembered.get()
+    if memo is not None:
+        memo.clear()
+
+
 def grants_of(person: Person, on: dt.date | None = None) -> list[Grant]:
     if not person.is_authenticated or not person.is_active:
         return []
+    memo = _remembered.get()
+    if memo is None:
+        return _read_grants(person, on)
+    key = (person.pk, on or timezone.localdate())
+    if key not in memo:
+        memo[key] = _read_grants(person, on)
+    return list(memo[key])
+
+
+def _read_grants(person: Person, on: dt.date | None) -> list[Grant]:
     memberships = (
         Membership.objects.current(on)
         .filter(person=person, organization__closed_on__isnull=True)
