@@ -14,6 +14,7 @@ more voters than there are."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import hashlib
 from collections.abc import Iterable, Sequence
@@ -25,7 +26,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -717,14 +718,24 @@ def consultation_answer(
 
 
 @transaction.atomic
-def consultation_remind(*, actor: Person | None, consultation: Consultation) -> list[Person]:
-    """Remind, in the app and by e-mail, the members who have not answered; the office
-    does it (or the system, `actor` None). Returns who was reminded."""
+def consultation_remind(
+    *,
+    actor: Person | None,
+    consultation: Consultation,
+    not_since: dt.datetime | None = None,
+    at: dt.datetime | None = None,
+) -> list[Person]:
+    """Remind, in the app and by e-mail, the members who have not answered (and, with
+    `not_since`, were not reminded after it); the office does it (or the system,
+    `actor` None). Returns who was reminded."""
     consultation = _locked_consultation(consultation)
     if actor is not None and not meeting_selectors.may_keep(actor, consultation.organization):
         raise PermissionDenied
     _check_answerable(consultation)
-    waiting = list(consultation.recipients.filter(answered_at__isnull=True).select_related("person"))
+    pending = consultation.recipients.filter(answered_at__isnull=True)
+    if not_since is not None:
+        pending = pending.filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=not_since))
+    waiting = list(pending.select_related("person"))
     if not waiting:
         raise ValidationError(_("Everyone has answered: there is nobody to remind."), code="nobody")
     url = reverse("voting_consultation", args=[consultation.pk])
@@ -734,7 +745,7 @@ def consultation_remind(*, actor: Person | None, consultation: Consultation) -> 
     }
     people = [r.person for r in waiting]
     _tell(people, message, url)
-    now = timezone.now()
+    now = at or timezone.now()
     for recipient in waiting:
         recipient.reminded_at = now
         recipient.reminders += 1
@@ -795,6 +806,26 @@ def consultation_close(*, actor: Person | None, consultation: Consultation) -> C
         },
     )
     return consultation
+
+
+def consultations_remind_due(now: dt.datetime | None = None) -> int:
+    """The system's reminder on the last day: for each open consultation due within a
+    day, remind those who have not answered and were not reminded in the last 20
+    hours (the worker runs it every hour). Returns how many people were reminded."""
+    now = now or timezone.now()
+    reminded = 0
+    due = Consultation.objects.filter(
+        state=ConsultationState.OPEN, deadline__gt=now, deadline__lte=now + dt.timedelta(days=1)
+    )
+    for consultation in due:
+        try:
+            people = consultation_remind(
+                actor=None, consultation=consultation, not_since=now - dt.timedelta(hours=20), at=now
+            )
+        except ValidationError:
+            continue  # everyone answered, or was reminded lately
+        reminded += len(people)
+    return reminded
 
 
 def consultations_close_due() -> int:

@@ -510,3 +510,25 @@ def test_a_vote_held_on_paper_at_a_closed_meeting_is_recorded_with_its_result(ru
     assert vote.is_closed and (vote.cast_for, vote.members, vote.present) == (4, 6, 5)
     assert (vote.majority_needed, vote.passed) == (4, True)
     assert Voter.objects.count() == 0 and events(services.AuditAction.VOTE_RECORDED) == 1
+
+
+def test_the_last_day_s_reminders_and_the_hourly_round(tree, committee):
+    from vanphong.voting import tasks
+
+    consultation = _consult(tree, committee)
+    services.consultation_answer(actor=committee.secretary, consultation=consultation, choice="for")
+    # Three days ahead: no reminder yet.
+    assert services.consultations_remind_due() == 0
+    later = consultation.deadline - dt.timedelta(hours=5)
+    assert services.consultations_remind_due(later) == 5
+    # An hour on: the same people are not reminded again.
+    assert services.consultations_remind_due(later + dt.timedelta(hours=1)) == 0
+    Recipient.objects.filter(consultation=consultation).update(
+        reminded_at=timezone.now() - dt.timedelta(days=1)
+    )
+    assert services.consultations_remind_due(later + dt.timedelta(hours=1)) == 5
+    assert events(services.AuditAction.CONSULTATION_REMINDED) == 2
+    Consultation.objects.filter(pk=consultation.pk).update(deadline=timezone.now() - dt.timedelta(minutes=1))
+    result = tasks.consultations_round.call()
+    assert result == {"closed": 1, "reminded": 0}
+    assert tasks.next_run(timezone.now()) > timezone.now()
