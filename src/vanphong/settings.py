@@ -262,6 +262,16 @@ VANPHONG_PUBLIC_HOSTS = envlist("VANPHONG_PUBLIC_HOSTS", [])
 ALLOWED_HOSTS += [host for host in VANPHONG_PUBLIC_HOSTS if host not in ALLOWED_HOSTS]
 # Visitor counts (Đang online, Hôm nay, Trong tuần, Tất cả), kept in the cache.
 VANPHONG_PUBLIC_COUNT_VISITS = envbool("VANPHONG_PUBLIC_COUNT_VISITS", True)
+# The default cache as Django's own default; the public site's visitors and rate
+# limits in a cache of their own, large enough for a day's visitors (one key each).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public",
+        "OPTIONS": {"MAX_ENTRIES": envint("VANPHONG_PUBLIC_CACHE_ENTRIES", 200_000)},
+    },
+}
 # The contact form's check: a small sum, with its words as the text alternative.
 CAPTCHA_CHALLENGE_FUNCT = "vanphong.public.captcha.challenge"
 CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_dots",)

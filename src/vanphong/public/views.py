@@ -154,11 +154,11 @@ def _too_many(request: HttpRequest) -> bool:
     """Counts this post against the client's window; True once over the limit."""
     window = int(time.time() // POST_WINDOW_SECONDS)
     key = f"public:posts:{visits.client_hash(request)}:{window}"
-    cache.add(key, 0, POST_WINDOW_SECONDS + 5)
+    visits.store().add(key, 0, POST_WINDOW_SECONDS + 5)
     try:
-        count = cache.incr(key)
+        count = visits.store().incr(key)
     except ValueError:
-        cache.set(key, 1, POST_WINDOW_SECONDS + 5)
+        visits.store().set(key, 1, POST_WINDOW_SECONDS + 5)
         count = 1
     return count > POST_LIMIT
 

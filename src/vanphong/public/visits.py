@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.db.models import F, Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -67,6 +67,16 @@ class VisitCounts:
     total: int
 
 
+# Its own cache when configured (CACHES["public"]): one key per visitor of the day
+# must not push other keys out of a small shared cache (Django's local-memory default
+# keeps 300 keys, and would drop the pending counts with them).
+CACHE_ALIAS = "public"
+
+
+def store() -> BaseCache:
+    return caches[CACHE_ALIAS] if CACHE_ALIAS in settings.CACHES else caches["default"]
+
+
 def counting_enabled() -> bool:
     return bool(getattr(settings, "VANPHONG_PUBLIC_COUNT_VISITS", True))
 
@@ -83,7 +93,7 @@ def day_salt(day: dt.date) -> str:
     if salt:
         return salt
     key = f"{PREFIX}:salt:{day.isoformat()}"
-    salt = cache.get(key)
+    salt = store().get(key)
     if not salt:
         row, _created = VisitDay.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})
         if not row.salt:
@@ -91,7 +101,7 @@ def day_salt(day: dt.date) -> str:
             VisitDay.objects.filter(pk=row.pk, salt="").update(salt=secrets.token_hex(32))
             row.refresh_from_db(fields=["salt"])
         salt = row.salt
-        cache.set(key, salt, 2 * 86400)
+        store().set(key, salt, 2 * 86400)
     with _lock:
         _salts.clear()
         _salts[day] = salt
@@ -114,11 +124,11 @@ def visitor_key(request: HttpRequest, day: dt.date) -> str:
 
 
 def _incr(key: str, timeout: int, delta: int = 1) -> None:
-    cache.add(key, 0, timeout)
+    store().add(key, 0, timeout)
     try:
-        cache.incr(key, delta)
+        store().incr(key, delta)
     except ValueError:  # expired between the two calls
-        cache.set(key, delta, timeout)
+        store().set(key, delta, timeout)
 
 
 def count_visit(request: HttpRequest, now: dt.datetime | None = None) -> None:
@@ -130,17 +140,17 @@ def count_visit(request: HttpRequest, now: dt.datetime | None = None) -> None:
     minute = int(now.timestamp() // 60)
     key = visitor_key(request, day)
     last_key = f"{PREFIX}:last:{key}"
-    last = cache.get(last_key)
+    last = store().get(last_key)
     if last != minute:
         bucket_ttl = (ONLINE_MINUTES + 1) * 60
-        cache.set(last_key, minute, bucket_ttl)
+        store().set(last_key, minute, bucket_ttl)
         _incr(f"{PREFIX}:online:{minute}", bucket_ttl)
         if last is not None:
             # That minute's bucket may be gone already: nothing to move then.
             with contextlib.suppress(ValueError):
-                cache.decr(f"{PREFIX}:online:{last}")
+                store().decr(f"{PREFIX}:online:{last}")
         came_online = last is None or minute - last >= ONLINE_MINUTES
-        new_today = cache.add(f"{PREFIX}:seen:{day.isoformat()}:{key}", 1, 2 * 86400)
+        new_today = store().add(f"{PREFIX}:seen:{day.isoformat()}:{key}", 1, 2 * 86400)
         if new_today:
             _incr(f"{PREFIX}:new:{day.isoformat()}", 3 * 86400)
         _show_at_once(came_online, new_today)
@@ -185,12 +195,12 @@ def flush(now: dt.datetime | None = None) -> int:
     written = 0
     for day in (today - dt.timedelta(days=1), today):
         key = f"{PREFIX}:new:{day.isoformat()}"
-        pending = cache.get(key) or 0
+        pending = store().get(key) or 0
         if not pending:
             continue
         try:
             # Take what was read; visits counted meanwhile stay for the next flush.
-            cache.decr(key, pending)
+            store().decr(key, pending)
         except ValueError:
             continue
         if not VisitDay.objects.filter(day=day).update(visitors=F("visitors") + pending):
@@ -200,7 +210,7 @@ def flush(now: dt.datetime | None = None) -> int:
         VisitDay.objects.filter(day__lt=today).exclude(salt="").update(salt="")
         _process.cleared_before = today
     if written:
-        cache.delete(TOTALS_KEY)
+        store().delete(TOTALS_KEY)
     return written
 
 
@@ -226,18 +236,18 @@ def counts(now: dt.datetime | None = None) -> VisitCounts:
 def _counts(now: dt.datetime) -> VisitCounts:
     today = timezone.localdate(now)
     monday = today - dt.timedelta(days=today.weekday())
-    totals = cache.get(TOTALS_KEY)
+    totals = store().get(TOTALS_KEY)
     if totals is None or totals[0] != today.isoformat():
         rows = dict(VisitDay.objects.filter(day__gte=monday, day__lte=today).values_list("day", "visitors"))
         total = VisitDay.objects.aggregate(total=Sum("visitors"))["total"] or 0
         totals = (today.isoformat(), rows.get(today, 0), sum(rows.values()), total)
-        cache.set(TOTALS_KEY, totals, FLUSH_SECONDS)
+        store().set(TOTALS_KEY, totals, FLUSH_SECONDS)
     _day, today_db, week_db, total_db = totals
     yesterday = today - dt.timedelta(days=1)
     pending_keys = [f"{PREFIX}:new:{today.isoformat()}", f"{PREFIX}:new:{yesterday.isoformat()}"]
     minute = int(now.timestamp() // 60)
     online_keys = [f"{PREFIX}:online:{m}" for m in range(minute - ONLINE_MINUTES + 1, minute + 1)]
-    cached = cache.get_many(pending_keys + online_keys)
+    cached = store().get_many(pending_keys + online_keys)
     pending_today = cached.get(pending_keys[0], 0)
     pending_yesterday = cached.get(pending_keys[1], 0)
     online = sum(cached.get(key, 0) for key in online_keys)

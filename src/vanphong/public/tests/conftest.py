@@ -17,9 +17,11 @@ from vanphong.public.models import Announcement
 @pytest.fixture(autouse=True)
 def fresh_cache():
     cache.clear()
+    visits.store().clear()
     visits.reset_process_state()
     yield
     cache.clear()
+    visits.store().clear()
     visits.reset_process_state()
 
 

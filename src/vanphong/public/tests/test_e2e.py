@@ -34,7 +34,10 @@ def _count(page, which: str) -> int:
 def test_a_citizen_writes_and_follows_the_letter_and_the_counts_move(live_server, browser):
     from django.core.cache import cache
 
+    from vanphong.public import visits
+
     cache.clear()
+    visits.store().clear()
     make_tree()
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale="vi-VN", viewport=PHONE, java_script_enabled=False)
