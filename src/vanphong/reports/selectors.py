@@ -222,10 +222,19 @@ class Board:
     counts: dict[str, int]
     rows: list[Any]
     thin: dict[int, list[str]]  # report pk → its reasons, worded
+    matching: int = 0  # the rows the filters let through, of which `rows` is a slice
+    offset: int = 0
 
 
 def board(
-    period: ReportPeriod, *, today: dt.date | None = None, status: str = "", thin: bool = False, q: str = ""
+    period: ReportPeriod,
+    *,
+    today: dt.date | None = None,
+    status: str = "",
+    thin: bool = False,
+    q: str = "",
+    offset: int = 0,
+    limit: int = 1000,
 ) -> Board:
     today = today or timezone.localdate()
     rows = board_rows(period, today)
@@ -236,7 +245,8 @@ def board(
         rows = rows.filter(is_thin=True)
     if q:
         rows = rows.filter(name__icontains=q)
-    listed = list(rows.select_related("kind")[:1000])
+    matching = rows.count() if status or thin or q else counts["total"]
+    listed = list(rows.select_related("kind")[offset : offset + limit])
     thin_ids = [row.report_id for row in listed if row.is_thin]
     reasons: dict[int, list[str]] = {}
     if thin_ids:
@@ -245,7 +255,9 @@ def board(
         for submission in latest:
             if submission.report_id not in reasons:
                 reasons[submission.report_id] = [word_reason(r, labels) for r in submission.thin_reasons]
-    return Board(period=period, today=today, counts=counts, rows=listed, thin=reasons)
+    return Board(
+        period=period, today=today, counts=counts, rows=listed, thin=reasons, matching=matching, offset=offset
+    )
 
 
 def board_counts(period: ReportPeriod, today: dt.date) -> dict[str, int]:

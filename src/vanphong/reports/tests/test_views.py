@@ -221,3 +221,22 @@ def test_a_one_off_period_is_opened_by_its_dates(client, tree, khoi):
         reverse("report_form_detail", args=[form.pk]), {"starts_on": "01/11/2026", "ends_on": "10/11/2026"}
     )
     assert form.periods.get().due_on == dt.date(2026, 11, 15)
+
+
+def test_the_board_lists_its_organizations_a_page_at_a_time(client, period, khoi, monkeypatch):
+    from vanphong.reports import views
+
+    monkeypatch.setattr(views, "BOARD_PAGE", 2)
+    client.force_login(khoi.office)
+    url = reverse("report_board", args=[period.pk])
+    first = client.get(url, {"status": "missing"}).content.decode()
+    assert first.count("data-organization=") == 2
+    assert "1–2" in first and 'data-count="total">3<' in first
+    assert 'href="?status=missing&amp;page=2" data-page="2"' in first
+    second = client.get(url, {"status": "missing", "page": "2"}).content.decode()
+    assert second.count("data-organization=") == 1
+    assert 'href="?status=missing&amp;page=1" data-page="1"' in second
+    assert 'data-page="3"' not in second
+    # A page past the end or not a number shows what there is, never an error.
+    assert client.get(url, {"page": "9"}).status_code == 200
+    assert client.get(url, {"page": "x"}).content.decode().count("data-organization=") == 2
