@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vanphong.meetings import views
+from vanphong.meetings import minutes_views, views
 
 urlpatterns = [
     path("", views.home, name="meetings_home"),
@@ -21,4 +21,15 @@ urlpatterns = [
     path("documents/<int:pk>/remove/", views.document_remove, name="meetings_document_remove"),
     path("seats/<int:pk>/remove/", views.invitee_remove, name="meetings_invitee_remove"),
     path("seats/<int:pk>/check-in/", views.check_in, name="meetings_check_in"),
+]
+
+# The minutes and the concluding notice (issue 9, item 7).
+urlpatterns += [
+    path("<int:pk>/minutes/", minutes_views.minutes_prepare, name="minutes_prepare"),
+    path("<int:pk>/conclusions/", minutes_views.minutes_conclusions, name="minutes_conclusions"),
+    path("<int:pk>/notice/", minutes_views.minutes_notice, name="minutes_notice"),
+    path("<int:pk>/notice/hand-over/", minutes_views.minutes_hand_over, name="minutes_hand_over"),
+    path("items/<int:pk>/conclusion/", minutes_views.minutes_conclusion_save, name="minutes_conclusion_save"),
+    path("items/<int:pk>/conclusion-tasks/", minutes_views.minutes_task_add, name="minutes_task_add"),
+    path("conclusion-tasks/<int:pk>/remove/", minutes_views.minutes_task_remove, name="minutes_task_remove"),
 ]
