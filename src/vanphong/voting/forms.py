@@ -28,6 +28,14 @@ class SeatsChoiceField(forms.ModelMultipleChoiceField):
         return obj.attendee.full_name
 
 
+class BodyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: MeetingKind) -> str:
+        return str(obj.get_invited_body_display())
+
+
+RADIO = {"class": "form-check-input"}
+
+
 class VoteOpenForm(forms.Form):
     question = forms.CharField(
         label=_("Question put to the vote"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
@@ -35,7 +43,7 @@ class VoteOpenForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("How the members vote"),
         choices=VoteKind.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=RADIO),
         initial=VoteKind.SECRET,
     )
     item = forms.ModelChoiceField(
@@ -61,7 +69,7 @@ class PaperBallotsForm(CountsForm):
     seats = SeatsChoiceField(
         label=_("Members who voted on paper"),
         queryset=Invitation.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs=RADIO),
     )
 
     def __init__(self, *args: Any, seats: Any, **kwargs: Any) -> None:
@@ -72,7 +80,7 @@ class PaperBallotsForm(CountsForm):
 class PaperNamedForm(forms.Form):
     seat = SeatChoiceField(label=_("Member"), queryset=Invitation.objects.none())
     choice = forms.ChoiceField(
-        label=pgettext_lazy("vote", "Choice"), choices=Choice.choices, widget=forms.RadioSelect
+        label=pgettext_lazy("vote", "Choice"), choices=Choice.choices, widget=forms.RadioSelect(attrs=RADIO)
     )
 
     def __init__(self, *args: Any, seats: Any, **kwargs: Any) -> None:
@@ -82,7 +90,7 @@ class PaperNamedForm(forms.Form):
 
 class ConsultationForm(forms.Form):
     organization = OrganizationChoiceField(label=_("Committee"), queryset=Organization.objects.none())
-    kind = forms.ModelChoiceField(
+    kind = BodyChoiceField(
         label=_("Body consulted"),
         queryset=MeetingKind.objects.filter(is_active=True).exclude(invited_body=InvitedBody.NONE),
         help_text=_("Its members are asked; the majority follows its rule."),
@@ -108,7 +116,9 @@ class ConsultationForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    choice = forms.ChoiceField(label=_("Your vote"), choices=Choice.choices, widget=forms.RadioSelect)
+    choice = forms.ChoiceField(
+        label=_("Your vote"), choices=Choice.choices, widget=forms.RadioSelect(attrs=RADIO)
+    )
     opinion = forms.CharField(
         label=_("Your opinion"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
