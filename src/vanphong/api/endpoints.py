@@ -23,7 +23,7 @@ from ninja.errors import ValidationError as RequestValidationError
 
 from vanphong.api.auth import TokenAuth
 from vanphong.api.common import ACTION_REFUSALS, REFUSALS, invalid_choice, one, person_ref, ref, some
-from vanphong.api.routers import followup, programs, reports, schedule, voting
+from vanphong.api.routers import followup, meetings, programs, reports, schedule, voting
 from vanphong.api.schemas import (
     DirectIn,
     IncomingIn,
@@ -63,6 +63,7 @@ api.add_router("/programs/", programs.router)
 api.add_router("/schedule/", schedule.router)
 api.add_router("/followup/", followup.router)
 api.add_router("/reports/", reports.router)
+api.add_router("/meetings/", meetings.router)
 api.add_router("/voting/", voting.router)
 
 # --- Errors ---------------------------------------------------------------------------------------
