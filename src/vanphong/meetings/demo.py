@@ -8,22 +8,33 @@ services by the office's specialist (`chuyenvien`, the meetings' secretary):
   the cleared only, no file) and one for the Standing members only; pre-reads open
   five days before (so open now), view only; the invitation sent, a few answers in.
 
-Both are in the weekly schedule (the meetings' service writes their events)."""
+Both are in the weekly schedule (the meetings' service writes their events).
+
+The past meeting's paperwork (issue 9, item 9): its minutes (biên bản) drawn up from
+the record, reviewed by the Chief of Office and signed by the chair; the conclusion on
+its open item with three tasks; the concluding notice drawn up from them, reviewed,
+signed (numbered TB) and its tasks handed to the follow-up board. The votes (the
+voting app's demo) are loaded first so that the minutes report them. All of it only
+where the chair has a DEMO certificate to sign with (the signatures' demo)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.core.printing import pdf_from_html
+from vanphong.drafting import services as drafting_services
 from vanphong.drafting.models import Draft
 from vanphong.meetings import selectors, services
-from vanphong.meetings.models import AccessAfter, Meeting, MeetingKind, Response
+from vanphong.meetings.models import AccessAfter, Meeting, MeetingKind, MeetingPapers, MeetingState, Response
+from vanphong.signatures.demo import DEMO_PIN
+from vanphong.signatures.models import SigningCredential
 
 DEMO_LOGINS = {"bithu", "phobithu", "btv", "capuy"}
 PAST_TITLE = "Hội nghị Ban Thường vụ Thành ủy cho ý kiến về công tác chuẩn bị Đại hội chi bộ"
@@ -74,17 +85,37 @@ def load_demo(*, city: Organization, out: Callable[[str], None]) -> dict[str, in
     kind = MeetingKind.objects.filter(code="btv").first()
     if office is None or chair is None or kind is None or not selectors.may_keep(office, city):
         return {}
-    if Meeting.objects.filter(organization=city).exists():
-        return {"meetings": Meeting.objects.filter(organization=city).count()}
-    with transaction.atomic():
-        past = _past(city, office, chair, kind)
-        upcoming = _upcoming(city, office, chair, kind)
-    q = selectors.quorum(past)
-    out(
-        f"Phòng họp không giấy: 2 cuộc họp Ban Thường vụ (đã họp: {q.present}/{q.members} ủy viên có mặt; "
-        f"sắp họp: {upcoming.items.count()} nội dung, tài liệu đã mở)."
-    )
-    return {"meetings": Meeting.objects.filter(organization=city).count()}
+    if not Meeting.objects.filter(organization=city).exists():
+        with transaction.atomic():
+            past = _past(city, office, chair, kind)
+            upcoming = _upcoming(city, office, chair, kind)
+        q = selectors.quorum(past)
+        out(
+            "Phòng họp không giấy: 2 cuộc họp Ban Thường vụ "
+            f"(đã họp: {q.present}/{q.members} ủy viên có mặt; "
+            f"sắp họp: {upcoming.items.count()} nội dung, tài liệu đã mở)."
+        )
+    past_meeting = Meeting.objects.filter(
+        organization=city, title=PAST_TITLE, state=MeetingState.CLOSED
+    ).first()
+    counts = {"meetings": Meeting.objects.filter(organization=city).count()}
+    # The paperwork is shown signed: it is written only where the chair can sign (the
+    # signatures' demo gives the demo's signers a DEMO certificate).
+    credential = SigningCredential.objects.filter(person=chair).order_by("pk").first()
+    if (
+        past_meeting is not None
+        and credential is not None
+        and not MeetingPapers.objects.filter(meeting=past_meeting).exists()
+    ):
+        if apps.is_installed("vanphong.voting"):
+            # The minutes report the votes: the voting demo (which writes only what is
+            # missing) comes first.
+            from vanphong.voting import demo as voting_demo
+
+            voting_demo.load_demo(city=city, out=out)
+        paperwork(past_meeting, office=office, chair=chair, out=out)
+    papers = MeetingPapers.objects.filter(meeting__organization=city).count()
+    return {**counts, "meeting_papers": papers} if papers else counts
 
 
 def _past(city: Organization, office: Person, chair: Person, kind: MeetingKind) -> Meeting:
@@ -206,3 +237,83 @@ def _upcoming(city: Organization, office: Person, chair: Person, kind: MeetingKi
     for seat in meeting.invitations.select_related("person")[:3]:
         services.invitation_respond(actor=seat.person, invitation=seat, response=Response.CONFIRMED)
     return meeting
+
+
+# The conclusion on the past meeting's open item and its tasks: (task, lead unit,
+# co-operating units, leader's login, days from today to the deadline).
+CONCLUSION = (
+    "Ban Thường vụ Thành ủy đánh giá cao sự chuẩn bị của các chi bộ trực thuộc; cơ bản thống nhất với "
+    "báo cáo tiến độ.\nYêu cầu các chi bộ chưa hoàn thành dự thảo văn kiện khẩn trương hoàn thiện, bảo "
+    "đảm đại hội đúng tiến độ, đúng quy định."
+)
+TASKS = [
+    (
+        "Hướng dẫn, kiểm tra các chi bộ hoàn thiện dự thảo văn kiện và phương án nhân sự đại hội",
+        "Ban Tổ chức Thành ủy",
+        ["Ủy ban Kiểm tra Thành ủy"],
+        "btv",
+        20,
+    ),
+    (
+        "Tổng hợp tiến độ đại hội các chi bộ, báo cáo Thường trực Thành ủy hằng tuần",
+        "Văn phòng Thành ủy",
+        [],
+        "phobithu",
+        45,
+    ),
+    (
+        "Chuẩn bị nội dung để Ban Thường vụ chỉ đạo điểm đại hội chi bộ",
+        "Ban Tổ chức Thành ủy",
+        ["Văn phòng Thành ủy"],
+        "bithu",
+        60,
+    ),
+]
+
+
+def _through_drafting(draft: Draft, *, drafter: Person, chief: Person | None) -> Draft:
+    """Reviewed by the Chief of Office, then signed by its signer (the chair) with
+    the DEMO certificate, as on drafting's pages."""
+    drafting_services.draft_submit(actor=drafter, draft=draft, reviewers=[chief] if chief else [])
+    if chief is not None:
+        draft = drafting_services.draft_approve(actor=chief, draft=draft, comment="Đồng ý, kính trình ký.")
+    assert draft.signer is not None
+    credential = SigningCredential.objects.filter(person=draft.signer).order_by("pk").first()
+    assert credential is not None
+    return drafting_services.draft_sign(actor=draft.signer, draft=draft, credential=credential, pin=DEMO_PIN)
+
+
+def paperwork(meeting: Meeting, *, office: Person, chair: Person, out: Callable[[str], None]) -> None:
+    """The past meeting's minutes and concluding notice, through the same services and
+    the drafting workflow; the notice's tasks handed to the follow-up board."""
+    city = meeting.organization
+    chief = Person.objects.filter(username="chanhvp", is_active=True).first()
+    first = meeting.items.filter(secrecy=Secrecy.NONE).order_by("order").first()
+    if first is not None:
+        services.conclusion_write(actor=office, item=first, text=CONCLUSION)
+        today = timezone.localdate()
+        for content, lead, co, leader_login, days in TASKS:
+            lead_unit = _unit(city, lead)
+            leader = Person.objects.filter(username=leader_login).first()
+            if lead_unit is None or leader is None:
+                continue
+            services.conclusion_task_add(
+                actor=office,
+                item=first,
+                content=content,
+                lead_unit=lead_unit,
+                co_units=[unit for name in co if (unit := _unit(city, name)) is not None],
+                leader=leader,
+                deadline=today + dt.timedelta(days=days),
+            )
+    minutes = _through_drafting(
+        services.minutes_prepare(actor=office, meeting=meeting), drafter=office, chief=chief
+    )
+    notice = _through_drafting(
+        services.notice_prepare(actor=office, meeting=meeting), drafter=office, chief=chief
+    )
+    conclusion = services.notice_hand_over(actor=office, meeting=meeting)
+    out(
+        f"Biên bản {minutes} và thông báo kết luận {notice}: "
+        f"{conclusion.tasks.count()} nhiệm vụ trên bảng theo dõi."
+    )

@@ -1055,6 +1055,7 @@ SIGNER_TITLES = {Role.SECRETARY: "Bí thư", Role.DEPUTY_SECRETARY: "Phó Bí th
 MINUTES_SIGNER_TITLE = "Chủ trì hội nghị"
 MINUTES_TYPE = "bien-ban"
 NOTICE_TYPE = "thong-bao"
+ATTENDEES = "Các đồng chí dự họp"  # printed under "Nơi nhận:"
 
 
 def _check_after_meeting(meeting: Meeting) -> None:
@@ -1107,6 +1108,7 @@ def minutes_prepare(*, actor: Person, meeting: Meeting) -> Draft:
             signature_form=SignatureForm.OWN,
             signer=signer,
             signer_title=MINUTES_SIGNER_TITLE,
+            external_recipients=ATTENDEES,
         )
         papers.minutes = draft
         papers.save(update_fields=["minutes"])
@@ -1319,7 +1321,7 @@ def notice_prepare(*, actor: Person, meeting: Meeting) -> Draft:
             signer=signer,
             signer_title=_signer_title(meeting, signer) if signer else "",
             internal_recipients=recipients,
-            external_recipients="Các đồng chí dự họp",
+            external_recipients=ATTENDEES,
         )
         papers.notice = draft
         papers.save(update_fields=["notice"])
