@@ -51,7 +51,7 @@ def load_demo(*, city: Organization, out: Callable[[str], None]) -> dict[str, in
     if office is None or kind is None or past is None or not meeting_selectors.may_keep(office, city):
         return {}
     if Consultation.objects.filter(organization=city).exists() or Vote.objects.filter(meeting=past).exists():
-        return {"votes": Vote.objects.filter(meeting__organization=city).count()}
+        return _counts(city)
     with transaction.atomic():
         quorum = meeting_selectors.quorum(past)
         vote = services.vote_record_held(
@@ -92,4 +92,11 @@ def load_demo(*, city: Organization, out: Callable[[str], None]) -> dict[str, in
         f"({consultation.recipients.filter(answered_at__isnull=False).count()}/"
         f"{consultation.recipients.count()} đã trả lời)."
     )
-    return {"votes": 1, "consultations": 1}
+    return _counts(city)
+
+
+def _counts(city: Organization) -> dict[str, int]:
+    return {
+        "votes": Vote.objects.filter(meeting__organization=city).count(),
+        "consultations": Consultation.objects.filter(organization=city).count(),
+    }

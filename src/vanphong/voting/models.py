@@ -39,7 +39,10 @@ with the seats that voted on paper (so those seats cannot vote again in the app)
 counts must add up to those seats, are added to the same three counters and are not
 written in the audit trail (one member voting on paper would be readable beside their
 seat). What remains outside the application's reach: a database administrator
-watching the counters live, or PostgreSQL's old row versions before VACUUM."""
+watching the counters live, or PostgreSQL's dead row versions (each ballot's UPDATE
+leaves the previous counters behind, stamped with the same transaction id as the
+voter's row, until VACUUM reclaims them; reading them needs a superuser and the
+pageinspect extension)."""
 
 from __future__ import annotations
 

@@ -11,10 +11,12 @@
   those of an open or named vote to everyone who sees the vote.
 - A consultation is seen by the members consulted and the committee's office.
 
-`results_for_meeting(meeting)` is what the minutes read."""
+`results_for_meeting(meeting)` and `results_for_consultations(committee)` are what
+the minutes read."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -285,3 +287,14 @@ def open_consultations_for(person: Person) -> QuerySet[Consultation]:
     """The consultations awaiting the person's answer."""
     waiting = Recipient.objects.filter(person=person, answered_at__isnull=True).values("consultation")
     return Consultation.objects.filter(pk__in=waiting, state=ConsultationState.OPEN).order_by("deadline")
+
+
+def results_for_consultations(
+    committee: Organization, *, closed_since: dt.datetime | None = None
+) -> list[tuple[Consultation, Tally]]:
+    """The committee's closed consultations (since a moment, e.g. the last meeting)
+    with their recorded result, oldest first: what the minutes or a notice report."""
+    closed = Consultation.objects.filter(organization=committee, state=ConsultationState.CLOSED)
+    if closed_since is not None:
+        closed = closed.filter(closed_at__gte=closed_since)
+    return [(c, consultation_tally(c)) for c in closed.select_related("kind").order_by("closed_at", "pk")]

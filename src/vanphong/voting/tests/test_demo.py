@@ -56,5 +56,5 @@ def test_the_demo_votes():
     assert set(
         consultation.recipients.filter(answered_at__isnull=True).values_list("reminders", flat=True)
     ) == {1}
-    assert demo.load_demo(city=tree.city, out=lines.append) == {"votes": 1}
+    assert demo.load_demo(city=tree.city, out=lines.append) == {"votes": 1, "consultations": 1}
     assert Vote.objects.count() == 1 and Consultation.objects.count() == 1

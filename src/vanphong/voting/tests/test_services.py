@@ -392,6 +392,9 @@ def test_answers_tally_and_the_majority_of_all_members(tree, committee):
         False,
     )
     assert consultation.majority_basis == "all"
+    [(recorded, result)] = selectors.results_for_consultations(tree.city)
+    assert recorded == consultation and (result.votes_for, result.majority_needed) == (2, 4)
+    assert selectors.results_for_consultations(tree.city, closed_since=timezone.now()) == []
     with pytest.raises(ValidationError) as error:
         services.consultation_answer(actor=committee.standing[3], consultation=consultation, choice="for")
     assert codes(error) == {"closed"}
