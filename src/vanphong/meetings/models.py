@@ -436,6 +436,123 @@ class Invitation(models.Model):
         return self.delegate if self.delegate_id and self.delegate is not None else self.person
 
 
+# --- The live meeting (issue 9, item 4) -------------------------------------------------------
+#
+# - `LiveState`: one row per meeting once it runs live: a counter the live services raise
+#   whenever what the members' screens show changes besides the meeting's own row (the
+#   speakers' queue). The follow fragment's ETag is the meeting's state and current item
+#   and this counter, so a poll that finds nothing new is answered 304 from one query.
+# - `SpeakerRequest`: a request to speak on an item, from waiting to speaking (the chair
+#   gives the floor) to done, or withdrawn by its author; the times are the record the
+#   minutes use (`selectors.speakers_of`).
+# - `PrivateNote`: a person's own note on an item or on one of its documents, read and
+#   written only by its author: every query of it filters by author (`selectors.note_of`).
+
+
+class LiveState(models.Model):
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, primary_key=True, related_name="live", verbose_name=_("meeting")
+    )
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("live state of a meeting")
+        verbose_name_plural = _("live states of meetings")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}@{self.version}"
+
+
+class SpeakerState(models.TextChoices):
+    WAITING = "waiting", _("Waiting to speak")
+    SPEAKING = "speaking", _("Has the floor")
+    DONE = "done", _("Has spoken")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class SpeakerRequest(models.Model):
+    """One request to speak on one item. `person` is who speaks (a delegate speaks
+    for the seat's member: `invitation` says which seat)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="speaker_requests", verbose_name=_("meeting")
+    )
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="speaker_requests", verbose_name=_("item")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("speaker"))
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, related_name="+", verbose_name=_("seat")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=SpeakerState.choices, default=SpeakerState.WAITING
+    )
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    floor_at = models.DateTimeField(_("given the floor at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "requested_at", "pk"]
+        verbose_name = _("request to speak")
+        verbose_name_plural = _("requests to speak")
+        indexes = [models.Index(fields=["item", "state", "requested_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "person"],
+                condition=Q(state__in=["waiting", "speaking"]),
+                name="meeting_speaker_one_open_request",
+            ),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(state="speaking"), name="meeting_speaker_one_on_the_floor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.item}"
+
+
+class PrivateNote(models.Model):
+    """A person's own note on an item (`document` empty) or on one of its documents.
+    Nobody else reads it, the office included."""
+
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("author"))
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="private_notes", verbose_name=_("item")
+    )
+    document = models.ForeignKey(
+        MeetingDocument,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="private_notes",
+        verbose_name=_("document"),
+    )
+    text = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["item", "document", "pk"]
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "item"],
+                condition=Q(document__isnull=True),
+                name="meeting_note_one_per_item",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "document"],
+                condition=Q(document__isnull=False),
+                name="meeting_note_one_per_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id}: {self.item_id}/{self.document_id}"
+
+
 # --- After the meeting: the minutes and the concluding notice (issue 9, item 7) -------------
 
 

@@ -21,9 +21,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import pgettext
 
 from vanphong.core.models import Membership, Organization, Person
@@ -36,7 +38,10 @@ from vanphong.meetings.models import (
     MeetingDocument,
     MeetingKind,
     MeetingState,
+    PrivateNote,
     Response,
+    SpeakerRequest,
+    SpeakerState,
 )
 
 
@@ -238,3 +243,182 @@ def managed_meetings(person: Person) -> QuerySet[Meeting]:
         .select_related("kind", "organization", "chair")
         .order_by("-starts_at", "-pk")
     )
+
+
+# --- The live meeting (issue 9, item 4) ----------------------------------------------------------
+
+
+def runs_live(person: Person, meeting: Meeting) -> bool:
+    """The chair and the meeting's secretary move through the items and run the queue."""
+    return person.is_authenticated and person.pk in (meeting.chair_id, meeting.secretary_id)
+
+
+def live_etag_of(
+    person_id: int, meeting_id: int, state: str, item_id: int | None, version: int | None
+) -> str:
+    """The follow fragment's ETag: what it shows changes only with the meeting's state,
+    its current item, its live counter (the speakers' queue) and who looks. Signed with
+    the site's key, so only a page the person was served can carry it: a poll whose tag
+    matches is answered 304 without the visibility queries (`live_unchanged`)."""
+    raw = f"{meeting_id}.{state}.{item_id or 0}.{version or 0}.{person_id}"
+    return '"' + salted_hmac("meetings.live", raw).hexdigest()[:24] + '"'
+
+
+def live_etag(person: Person, meeting: Meeting) -> str:
+    """The ETag of the fragment for `meeting` (with `live` selected: `live_meeting`)."""
+    try:
+        version = meeting.live.version
+    except ObjectDoesNotExist:
+        version = 0
+    return live_etag_of(person.pk, meeting.pk, meeting.state, meeting.current_item_id, version)
+
+
+def live_unchanged(person: Person, meeting_id: int, if_none_match: str) -> str | None:
+    """The ETag, if the fragment the person holds (`if_none_match`) is still current:
+    one query for the meeting's row and counter. A tag is only ever given with the
+    fragment, to someone who could see the meeting; whoever loses sight of it gets
+    304 until the next change, then 404."""
+    tags = {tag.strip() for tag in if_none_match.split(",") if tag.strip()}
+    if not tags or not person.is_authenticated:
+        return None
+    row = (
+        Meeting.objects.filter(pk=meeting_id).values_list("state", "current_item_id", "live__version").first()
+    )
+    if row is None:
+        return None
+    etag = live_etag_of(person.pk, meeting_id, *row)
+    return etag if etag in tags else None
+
+
+def live_meeting(person: Person, pk: int) -> Meeting | None:
+    """The meeting as the live pages need it (its live counter selected), if the person
+    sees it: the rule of `meetings_visible_to`, checked on the one row (the seat, the
+    chair, the secretary, the office), which costs a poll a fraction of the filter."""
+    if not person.is_authenticated or not person.is_active:
+        return None
+    meeting = Meeting.objects.select_related("live", "organization").filter(pk=pk).first()
+    if meeting is None:
+        return None
+    seats = list(Invitation.objects.filter(Q(person=person) | Q(delegate=person), meeting=meeting).order_by())
+    seats.sort(key=lambda seat: seat.person_id != person.pk)  # as seat_of: their own first
+    # Kept for live_screen, which would otherwise ask again.
+    meeting.__dict__["_live_seat"] = seats[0] if seats else None
+    if (
+        seats
+        or person.pk in (meeting.chair_id, meeting.secretary_id)
+        or may_keep(person, meeting.organization)
+    ):
+        return meeting
+    return None
+
+
+@dataclass(frozen=True)
+class LiveScreen:
+    meeting: Meeting
+    item: AgendaItem | None  # the current item, if the person may see it
+    closed_item: bool  # an item is on the screen that the person may not see
+    queue: list[SpeakerRequest]  # waiting and speaking on the current item, in order
+    mine: SpeakerRequest | None  # the person's own open request on the current item
+    may_speak: bool  # the person sits at the meeting and may ask to speak now
+    running: bool  # the person runs the meeting (chair or its secretary)
+    items: list[AgendaItem]  # for the one running it: the items they may put on the screen
+
+
+def _current_item_seen(person: Person, meeting: Meeting, seat: Invitation | None) -> AgendaItem | None:
+    """The current item if the person may see it: the rule of `items_visible_to` on the
+    one row, with the seat already read (a test holds the two to the same answers)."""
+    if meeting.current_item_id is None:
+        return None
+    found = AgendaItem.objects.filter(
+        pk=meeting.current_item_id, meeting=meeting, secrecy__lte=person.clearance
+    ).select_related("presenter", "preparing_unit")
+    if not sees_every_item(person, meeting):
+        if seat is None:
+            return None
+        found = found.filter(Q(invite_all=True) | Q(invitees=seat.person_id))
+    return next(iter(found.order_by()[:1]), None)
+
+
+def live_screen(person: Person, meeting: Meeting) -> LiveScreen:
+    """What the person's live page shows: the current item if they may see it (else only
+    that a closed item is being discussed, without its title), the speakers' queue."""
+    running = runs_live(person, meeting)
+    seat = meeting.__dict__["_live_seat"] if "_live_seat" in meeting.__dict__ else seat_of(person, meeting)
+    current_id = meeting.current_item_id
+    item = _current_item_seen(person, meeting, seat) if current_id else None
+    queue: list[SpeakerRequest] = []
+    mine = None
+    if item is not None:
+        queue = list(
+            SpeakerRequest.objects.filter(
+                item=item, state__in=(SpeakerState.SPEAKING, SpeakerState.WAITING)
+            ).select_related("person", "invitation__person")
+        )
+        queue.sort(key=lambda r: (r.state != SpeakerState.SPEAKING, r.requested_at, r.pk))
+        mine = next((r for r in queue if r.person_id == person.pk), None)
+    in_progress = meeting.state == MeetingState.IN_PROGRESS
+    return LiveScreen(
+        meeting=meeting,
+        item=item,
+        closed_item=current_id is not None and item is None,
+        queue=queue,
+        mine=mine,
+        may_speak=in_progress and item is not None and seat is not None,
+        running=running,
+        items=list(items_visible_to(person, meeting).order_by("order", "pk")) if running else [],
+    )
+
+
+@dataclass(frozen=True)
+class Speaker:
+    person: Person  # who spoke
+    on_behalf_of: Person | None  # the member whose seat a delegate spoke from
+    requested_at: dt.datetime
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ItemSpeakers:
+    item: AgendaItem
+    speakers: list[Speaker]
+
+
+def speakers_of(meeting: Meeting) -> list[ItemSpeakers]:
+    """Who spoke on which item and when, for the minutes: per item in the agenda's
+    order, those given the floor in the order they spoke. Withdrawn requests and those
+    never given the floor are not speeches. Items nobody spoke on are left out."""
+    spoken = (
+        SpeakerRequest.objects.filter(
+            meeting=meeting, state__in=(SpeakerState.SPEAKING, SpeakerState.DONE), floor_at__isnull=False
+        )
+        .select_related("item", "person", "invitation__person")
+        .order_by("item__order", "item_id", "floor_at", "pk")
+    )
+    result: list[ItemSpeakers] = []
+    for request in spoken:
+        if not result or result[-1].item.pk != request.item_id:
+            result.append(ItemSpeakers(item=request.item, speakers=[]))
+        seat_person = request.invitation.person
+        assert request.floor_at is not None
+        result[-1].speakers.append(
+            Speaker(
+                person=request.person,
+                on_behalf_of=seat_person if seat_person.pk != request.person_id else None,
+                requested_at=request.requested_at,
+                started_at=request.floor_at,
+                ended_at=request.done_at,
+            )
+        )
+    return result
+
+
+def notes_of(person: Person) -> QuerySet[PrivateNote]:
+    """The person's own private notes; every read of notes starts here."""
+    if not person.is_authenticated:
+        return PrivateNote.objects.none()
+    return PrivateNote.objects.filter(author=person)
+
+
+def note_of(person: Person, item: AgendaItem, document: MeetingDocument | None = None) -> PrivateNote | None:
+    return notes_of(person).filter(item=item, document=document).first()

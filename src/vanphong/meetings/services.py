@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -51,12 +51,16 @@ from vanphong.meetings.models import (
     DocumentSource,
     Invitation,
     ItemConclusion,
+    LiveState,
     Meeting,
     MeetingDocument,
     MeetingKind,
     MeetingPapers,
     MeetingState,
+    PrivateNote,
     Response,
+    SpeakerRequest,
+    SpeakerState,
 )
 from vanphong.registry import services as registry_services
 from vanphong.registry.models import DocumentType, IncomingDocument, OutgoingDocument
@@ -1039,6 +1043,258 @@ def check_in(*, actor: Person, invitation: Invitation, present: bool = True) -> 
         },
     )
     return invitation
+
+
+# --- The live meeting (issue 9, item 4) --------------------------------------------------------
+#
+# The chair or the meeting's secretary moves through the items (only those they may see);
+# members register to speak on the current item and withdraw; the chair (or the secretary)
+# gives the floor and marks a speaker done. Each of these writes is audited once. A
+# member's private note is theirs alone: saving it is not an act of the office and is
+# not put in the audit trail (whose readers would learn when and on what they wrote).
+
+
+class LiveAuditAction(enum.StrEnum):
+    ITEM_SHOWN = "meetings.live_item_shown"
+    SPEAKER_REGISTERED = "meetings.speaker_registered"
+    SPEAKER_WITHDRAWN = "meetings.speaker_withdrawn"
+    SPEAKER_GIVEN_FLOOR = "meetings.speaker_given_floor"
+    SPEAKER_DONE = "meetings.speaker_done"
+
+
+# The live actions are an enum of their own, labelled in the app's one AUDIT_LABELS.
+_labels: dict[Any, Any] = AUDIT_LABELS
+_labels.update(
+    {
+        LiveAuditAction.ITEM_SHOWN: gettext_lazy("Item put on the screen"),
+        LiveAuditAction.SPEAKER_REGISTERED: gettext_lazy("Asked to speak"),
+        LiveAuditAction.SPEAKER_WITHDRAWN: gettext_lazy("Request to speak withdrawn"),
+        LiveAuditAction.SPEAKER_GIVEN_FLOOR: gettext_lazy("Floor given"),
+        LiveAuditAction.SPEAKER_DONE: gettext_lazy("Speaker finished"),
+    }
+)
+
+
+def _bump_live(meeting: Meeting) -> None:
+    """Raise the meeting's live counter: every follower's next poll gets the new screen."""
+    updated = LiveState.objects.filter(meeting=meeting).update(
+        version=F("version") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        LiveState.objects.create(meeting=meeting, version=1)
+
+
+def _check_runs(actor: Person, meeting: Meeting) -> None:
+    """Only the chair or the meeting's secretary runs the live meeting."""
+    if actor.pk not in (meeting.chair_id, meeting.secretary_id):
+        raise PermissionDenied
+
+
+def _check_in_progress(meeting: Meeting) -> None:
+    if meeting.state != MeetingState.IN_PROGRESS:
+        raise ValidationError(_("The meeting is not in progress."), code="state")
+
+
+@transaction.atomic
+def live_show_item(
+    *, actor: Person, meeting: Meeting, item: AgendaItem | None = None, step: int = 0
+) -> Meeting:
+    """Put an item on everyone's screen: `item`, or the one `step` places after (+1)
+    or before (-1) the current one among the items the actor may see."""
+    meeting = _locked(meeting)
+    _check_runs(actor, meeting)
+    _check_in_progress(meeting)
+    visible = list(selectors.items_visible_to(actor, meeting).order_by("order", "pk"))
+    if item is not None:
+        if item.pk not in {i.pk for i in visible}:
+            raise ValidationError({"item": _("Choose an item of this meeting's agenda.")}, code="item")
+        target = next(i for i in visible if i.pk == item.pk)
+    else:
+        if not visible:
+            raise ValidationError(_("The agenda has no item."), code="empty")
+        ids = [i.pk for i in visible]
+        if meeting.current_item_id in ids:
+            index = ids.index(meeting.current_item_id) + step
+        else:
+            index = 0 if step >= 0 else len(ids) - 1
+        if not 0 <= index < len(ids):
+            message = _("This is the last item.") if step > 0 else _("This is the first item.")
+            raise ValidationError(message, code="end")
+        target = visible[index]
+    before = meeting.current_item_id
+    if target.pk == before:
+        return meeting
+    meeting.current_item = target
+    meeting.save(update_fields=["current_item"])
+    _bump_live(meeting)
+    audit.record(
+        actor=actor,
+        action=LiveAuditAction.ITEM_SHOWN,
+        target=meeting,
+        organization=meeting.organization,
+        before={"item": before},
+        after={"item": target.pk, "order": target.order},
+    )
+    return meeting
+
+
+def live_next(*, actor: Person, meeting: Meeting) -> Meeting:
+    return live_show_item(actor=actor, meeting=meeting, step=1)
+
+
+def live_previous(*, actor: Person, meeting: Meeting) -> Meeting:
+    return live_show_item(actor=actor, meeting=meeting, step=-1)
+
+
+def _speaker_snapshot(request: SpeakerRequest) -> dict[str, Any]:
+    return {
+        "request": request.pk,
+        "item": request.item_id,
+        "person": request.person_id,
+        "seat": request.invitation_id,
+        "state": request.state,
+    }
+
+
+@transaction.atomic
+def speaker_register(*, actor: Person, meeting: Meeting) -> SpeakerRequest:
+    """The actor asks to speak on the item on the screen: they must sit at the meeting
+    and see the item; one open request per person and item."""
+    meeting = _locked(meeting)
+    _check_in_progress(meeting)
+    seat = selectors.seat_of(actor, meeting)
+    if seat is None:
+        raise PermissionDenied
+    item = meeting.current_item
+    if item is None or not selectors.items_visible_to(actor, meeting).filter(pk=item.pk).exists():
+        raise ValidationError(_("There is no item on which you may speak now."), code="item")
+    if SpeakerRequest.objects.filter(
+        item=item, person=actor, state__in=(SpeakerState.WAITING, SpeakerState.SPEAKING)
+    ).exists():
+        raise ValidationError(_("You have already asked to speak on this item."), code="twice")
+    request = SpeakerRequest.objects.create(meeting=meeting, item=item, person=actor, invitation=seat)
+    _bump_live(meeting)
+    audit.record(
+        actor=actor,
+        action=LiveAuditAction.SPEAKER_REGISTERED,
+        target=meeting,
+        organization=meeting.organization,
+        after=_speaker_snapshot(request),
+    )
+    return request
+
+
+def _locked_request(request: SpeakerRequest) -> tuple[Meeting, SpeakerRequest]:
+    meeting = _locked(request.meeting)
+    return meeting, SpeakerRequest.objects.select_for_update().select_related("item").get(pk=request.pk)
+
+
+@transaction.atomic
+def speaker_withdraw(*, actor: Person, request: SpeakerRequest) -> SpeakerRequest:
+    """The speaker takes back their own request while still waiting."""
+    meeting, request = _locked_request(request)
+    if request.person_id != actor.pk:
+        raise PermissionDenied
+    if request.state != SpeakerState.WAITING:
+        raise ValidationError(_("Only a request still waiting can be withdrawn."), code="state")
+    request.state = SpeakerState.WITHDRAWN
+    request.withdrawn_at = timezone.now()
+    request.save(update_fields=["state", "withdrawn_at"])
+    _bump_live(meeting)
+    audit.record(
+        actor=actor,
+        action=LiveAuditAction.SPEAKER_WITHDRAWN,
+        target=meeting,
+        organization=meeting.organization,
+        before={"state": SpeakerState.WAITING},
+        after=_speaker_snapshot(request),
+    )
+    return request
+
+
+@transaction.atomic
+def speaker_give_floor(*, actor: Person, request: SpeakerRequest) -> SpeakerRequest:
+    """The chair gives the floor to a waiting speaker on the item on the screen; whoever
+    had it on that item has finished."""
+    meeting, request = _locked_request(request)
+    _check_runs(actor, meeting)
+    _check_in_progress(meeting)
+    if request.state != SpeakerState.WAITING:
+        raise ValidationError(_("This person is not waiting to speak."), code="state")
+    if request.item_id != meeting.current_item_id:
+        raise ValidationError(_("This request is for another item."), code="item")
+    now = timezone.now()
+    finished = list(
+        SpeakerRequest.objects.select_for_update().filter(item=request.item, state=SpeakerState.SPEAKING)
+    )
+    for other in finished:
+        other.state = SpeakerState.DONE
+        other.done_at = now
+        other.save(update_fields=["state", "done_at"])
+    request.state = SpeakerState.SPEAKING
+    request.floor_at = now
+    request.save(update_fields=["state", "floor_at"])
+    _bump_live(meeting)
+    audit.record(
+        actor=actor,
+        action=LiveAuditAction.SPEAKER_GIVEN_FLOOR,
+        target=meeting,
+        organization=meeting.organization,
+        before={"state": SpeakerState.WAITING, "finished": [other.pk for other in finished]},
+        after=_speaker_snapshot(request),
+    )
+    return request
+
+
+@transaction.atomic
+def speaker_done(*, actor: Person, request: SpeakerRequest) -> SpeakerRequest:
+    """The chair marks the speaker who has the floor as finished."""
+    meeting, request = _locked_request(request)
+    _check_runs(actor, meeting)
+    if request.state != SpeakerState.SPEAKING:
+        raise ValidationError(_("This person does not have the floor."), code="state")
+    request.state = SpeakerState.DONE
+    request.done_at = timezone.now()
+    request.save(update_fields=["state", "done_at"])
+    _bump_live(meeting)
+    audit.record(
+        actor=actor,
+        action=LiveAuditAction.SPEAKER_DONE,
+        target=meeting,
+        organization=meeting.organization,
+        before={"state": SpeakerState.SPEAKING},
+        after=_speaker_snapshot(request),
+    )
+    return request
+
+
+NOTE_MAX_LENGTH = 20_000
+
+
+@transaction.atomic
+def note_save(
+    *, actor: Person, item: AgendaItem, text: str, document: MeetingDocument | None = None
+) -> PrivateNote:
+    """Keep the actor's own note on an item they may see (or on one of its documents).
+    Only ever the actor's row: found by (author, item, document)."""
+    if not selectors.may_see_item(actor, item):
+        raise PermissionDenied
+    if document is not None and document.item_id != item.pk:
+        raise ValidationError({"document": _("This document is not one of the item's.")}, code="document")
+    text = text.replace("\r\n", "\n")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"text": _("A note holds at most %(count)s characters.") % {"count": NOTE_MAX_LENGTH}},
+            code="long",
+        )
+    note, _created = PrivateNote.objects.select_for_update().get_or_create(
+        author=actor, item=item, document=document, defaults={"text": text}
+    )
+    if not _created and note.text != text:
+        note.text = text
+        note.updated_at = timezone.now()
+        note.save(update_fields=["text", "updated_at"])
+    return note
 
 
 # --- After the meeting: the minutes and the concluding notice (issue 9, item 7) -------------

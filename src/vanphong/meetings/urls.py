@@ -21,6 +21,12 @@ urlpatterns = [
     path("documents/<int:pk>/remove/", views.document_remove, name="meetings_document_remove"),
     path("seats/<int:pk>/remove/", views.invitee_remove, name="meetings_invitee_remove"),
     path("seats/<int:pk>/check-in/", views.check_in, name="meetings_check_in"),
+    path("<int:pk>/live/", views.live, name="meetings_live"),
+    path("<int:pk>/live/follow/", views.live_follow, name="meetings_live_follow"),
+    path("<int:pk>/live/move/", views.live_move, name="meetings_live_move"),
+    path("<int:pk>/live/speak/", views.live_speak, name="meetings_live_speak"),
+    path("speakers/<int:pk>/floor/", views.live_floor, name="meetings_live_floor"),
+    path("items/<int:pk>/note/", views.live_note, name="meetings_live_note"),
 ]
 
 # The minutes and the concluding notice (issue 9, item 7).

@@ -6,6 +6,7 @@ checked fetch, one service call."""
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +31,15 @@ from vanphong.drafting.models import Draft
 from vanphong.drafting.selectors import drafts_visible_to
 from vanphong.meetings import selectors, services
 from vanphong.meetings.forms import AnswerForm, DocumentForm, InviteeForm, ItemForm, MeetingForm
-from vanphong.meetings.models import AgendaItem, Invitation, Meeting, MeetingDocument, MeetingState, Response
+from vanphong.meetings.models import (
+    AgendaItem,
+    Invitation,
+    Meeting,
+    MeetingDocument,
+    MeetingState,
+    Response,
+    SpeakerRequest,
+)
 from vanphong.registry.models import IncomingDocument
 from vanphong.schedule.selectors import units_of
 
@@ -511,3 +522,183 @@ def meeting_state(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _errors_to_messages(request, error)
     return redirect("meetings_meeting", meeting.pk)
+
+
+# --- The live meeting (issue 9, item 4) --------------------------------------------------------
+#
+# One page for everyone at the meeting (`live`): the follow fragment (`live_follow`) polled
+# every second by htmx with the ETag of what it shows in If-None-Match, answered 304 when
+# nothing changed (bench/meeting_live.py, docs/performance.md); the chair's and the
+# secretary's controls and the speakers' queue in the same fragment; the person's own
+# notes on each item and document below it, saved as they type.
+
+
+def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    person = person_of(request)
+    screen = selectors.live_screen(person, meeting)
+    etag = selectors.live_etag(person, meeting)
+    return {
+        "meeting": meeting,
+        "screen": screen,
+        "etag": etag,
+        "poll_headers": json.dumps({"If-None-Match": etag}),
+    }
+
+
+def _live_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = selectors.live_meeting(person_of(request), pk)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _follow_response(request: HttpRequest, meeting: Meeting, errors: list[str] | None = None) -> HttpResponse:
+    """The fragment alone, rendered without the site's context processors (the menu of
+    every app): a poll after a change is 50 of these at once (bench/meeting_live.py)."""
+    context = _live_context(request, meeting)
+    context["errors"] = errors or []
+    context["csrf_token"] = get_token(request)
+    response = HttpResponse(get_template("meetings/_live_follow.html").render(context))
+    response["ETag"] = context["etag"]
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+def live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live meeting as the person sees it, and their private notes."""
+    meeting = _live_meeting(request, pk)
+    person = person_of(request)
+    items = list(selectors.items_visible_to(person, meeting).prefetch_related("documents"))
+    notes = {(n.item_id, n.document_id): n for n in selectors.notes_of(person).filter(item__in=items)}
+    for item in items:
+        item.my_note = notes.get((item.pk, None))  # type: ignore[attr-defined]
+        item.carries_files = selectors.item_may_carry_files(item)  # type: ignore[attr-defined]
+        item.live_documents = list(item.documents.all()) if item.carries_files else []  # type: ignore[attr-defined]
+        for doc in item.live_documents:  # type: ignore[attr-defined]
+            doc.my_note = notes.get((item.pk, doc.pk))
+    context = _live_context(request, meeting)
+    context["note_items"] = items
+    return render(request, "meetings/live.html", context)
+
+
+@login_required
+def live_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fragment the live page polls: 304 when the ETag it sends is still current,
+    from one query after the session's (bench/meeting_live.py)."""
+    etag = selectors.live_unchanged(person_of(request), pk, request.headers.get("If-None-Match", ""))
+    if etag is not None:
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        return response
+    return _follow_response(request, _live_meeting(request, pk))
+
+
+def _after_live_post(request: HttpRequest, meeting: Meeting, error: ValidationError | None) -> HttpResponse:
+    """With htmx, the fragment redrawn (with the refusal in it); without, back to the page."""
+    if is_htmx(request):
+        errors = error.messages if error is not None else None
+        return _follow_response(request, _live_meeting(request, meeting.pk), errors)
+    if error is not None:
+        _errors_to_messages(request, error)
+    return redirect("meetings_live", meeting.pk)
+
+
+@login_required
+@require_POST
+def live_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair or the secretary puts the next, the previous or a chosen item on the screen."""
+    meeting = _live_meeting(request, pk)
+    person = person_of(request)
+    if not selectors.runs_live(person, meeting):
+        raise PermissionDenied
+    action = request.POST.get("action")
+    error = None
+    try:
+        if action == "next":
+            services.live_next(actor=person, meeting=meeting)
+        elif action == "previous":
+            services.live_previous(actor=person, meeting=meeting)
+        else:
+            chosen = _int(request.POST.get("item"))
+            item = selectors.items_visible_to(person, meeting).filter(pk=chosen).first()
+            if item is None:
+                raise ValidationError(_("Choose an item of this meeting's agenda."), code="item")
+            services.live_show_item(actor=person, meeting=meeting, item=item)
+    except ValidationError as exc:
+        error = exc
+    return _after_live_post(request, meeting, error)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0
+
+
+@login_required
+@require_POST
+def live_speak(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member asks to speak on the current item, or withdraws their request."""
+    meeting = _live_meeting(request, pk)
+    person = person_of(request)
+    error = None
+    try:
+        if request.POST.get("action") == "withdraw":
+            mine = get_object_or_404(
+                SpeakerRequest, pk=_int(request.POST.get("request")), meeting=meeting, person=person
+            )
+            services.speaker_withdraw(actor=person, request=mine)
+        else:
+            services.speaker_register(actor=person, meeting=meeting)
+    except ValidationError as exc:
+        error = exc
+    return _after_live_post(request, meeting, error)
+
+
+@login_required
+@require_POST
+def live_floor(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair (or the secretary) gives the floor to a waiting speaker or marks them done."""
+    found = get_object_or_404(SpeakerRequest, pk=pk)
+    meeting = _live_meeting(request, found.meeting_id)
+    person = person_of(request)
+    if not selectors.runs_live(person, meeting):
+        raise PermissionDenied
+    error = None
+    try:
+        if request.POST.get("action") == "done":
+            services.speaker_done(actor=person, request=found)
+        else:
+            services.speaker_give_floor(actor=person, request=found)
+    except ValidationError as exc:
+        error = exc
+    return _after_live_post(request, meeting, error)
+
+
+@login_required
+@require_POST
+def live_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the person's own note on an item (or on one of its documents: `document`)."""
+    person = person_of(request)
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    _live_meeting(request, item.meeting_id)
+    if not selectors.may_see_item(person, item):
+        raise Http404
+    document = None
+    if request.POST.get("document"):
+        document = get_object_or_404(MeetingDocument, pk=_int(request.POST.get("document")), item=item)
+    try:
+        text = request.POST.get("text", "")
+        note = services.note_save(actor=person, item=item, document=document, text=text)
+    except ValidationError as error:
+        if is_htmx(request):
+            return render(request, "meetings/_live_note_status.html", {"errors": error.messages}, status=400)
+        _errors_to_messages(request, error)
+        return redirect("meetings_live", item.meeting_id)
+    if is_htmx(request):
+        return render(request, "meetings/_live_note_status.html", {"note": note})
+    messages.success(request, _("Your note is saved."))
+    return redirect(reverse("meetings_live", args=[item.meeting_id]) + f"#note-{item.pk}")
