@@ -277,11 +277,24 @@ def _votes_html(votes: list[VoteLine]) -> str:
     return html
 
 
+def held_times(meeting: Meeting) -> tuple[dt.datetime, dt.datetime | None]:
+    """When the meeting began and ended, local time: as opened and closed in the app
+    when that was on the meeting's day, else as scheduled (a meeting run on paper and
+    recorded later)."""
+    day = timezone.localtime(meeting.starts_at).date()
+    start = timezone.localtime(meeting.starts_at)
+    if meeting.opened_at and timezone.localtime(meeting.opened_at).date() == day:
+        start = timezone.localtime(meeting.opened_at)
+    end = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
+    if meeting.closed_at and timezone.localtime(meeting.closed_at).date() == day:
+        end = timezone.localtime(meeting.closed_at)
+    return start, end
+
+
 def minutes_html(record: Record) -> str:
     """The body of the minutes, in the HTML the drafting editor and renderer take."""
     meeting = record.meeting
-    start = timezone.localtime(meeting.opened_at or meeting.starts_at)
-    end = meeting.closed_at or meeting.ends_at
+    start, end = held_times(meeting)
     place = f", tại {meeting.place}" if meeting.place else ""
     html = _p(
         f"Vào lúc {_clock(start)}, {_day(start.date())}{place}, {record.body_name} họp: {meeting.title}."

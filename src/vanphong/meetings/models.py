@@ -567,7 +567,12 @@ class MeetingPapers(models.Model):
         Meeting, on_delete=models.CASCADE, related_name="papers", verbose_name=_("meeting")
     )
     minutes = models.OneToOneField(
-        Draft, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("minutes")
+        Draft,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("record", "minutes"),
     )
     notice = models.OneToOneField(
         Draft,

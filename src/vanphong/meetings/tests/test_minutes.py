@@ -134,6 +134,10 @@ def test_the_minutes_are_a_draft_bb_written_from_the_record(held, committee):
     assert held.papers.minutes == draft
     body = draft.body_html
     assert "<strong>Có mặt:</strong> 4/6 đồng chí" in body
+    # Opened and closed in the app on another day than scheduled: the scheduled times.
+    day = timezone.localtime(held.starts_at)
+    assert f"Vào lúc 08 giờ 00 phút, ngày {day:%d} tháng {day:%m} năm {day:%Y}, tại Phòng họp số 1" in body
+    assert "Hội nghị kết thúc lúc 11 giờ 00 phút cùng ngày." in body
     assert (
         f"đồng chí {committee.committee_members[0].full_name} dự thay đồng chí {committee.deputy.full_name}"
         in body
