@@ -6,9 +6,10 @@ recipients around it, 36-HD/VPTW; DOMAIN.md §3).
 The minutes say: when and where, who chaired and who kept the minutes, who attended
 (the body's members present, the delegates and whom they sat for, the absent with
 their reasons, the others invited), the quorum, then each item in order with its
-presenter and preparing unit, who spoke on it (from the speakers' queue, when the
-meetings app keeps one: `selectors.speakers_of`), each vote's result (from the
-voting app, when installed: `voting.selectors.results_for_meeting`) and the
+presenter and preparing unit, who spoke on it and when (the speakers' queue of the
+live meeting: `selectors.speakers_of`; nothing is said when nobody used it, as when
+the meeting ran on paper), each vote's result (from the voting app, when installed:
+`voting.selectors.results_for_meeting`) and the
 conclusion written for it. The notice gives the conclusions per item and the tasks
 with their lead unit, leader and deadline.
 
@@ -68,6 +69,7 @@ class Delegation:
 class Speech:
     person: Person
     at: dt.datetime | None
+    on_behalf_of: Person | None = None  # the member whose seat a delegate spoke from
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class VoteLine:
 @dataclass
 class ItemRecord:
     item: AgendaItem
-    speeches: list[Speech] | None  # None: the meeting keeps no speakers' queue
+    speeches: list[Speech]  # from the speakers' queue, in the order they spoke
     votes: list[VoteLine]
     conclusion: str
     tasks: list[ConclusionTask]
@@ -107,24 +109,21 @@ class Record:
     quorum: selectors.Quorum
     items: list[ItemRecord]
     other_votes: list[VoteLine]  # votes on the meeting as a whole, on no item
-    has_speakers: bool
     has_votes: bool
 
 
-# --- Optional parts: the speakers' queue and the votes -----------------------------------------
+# --- The speakers' queue and the votes -------------------------------------------------------
 
 
-def _speakers_by_item(meeting: Meeting) -> dict[int, list[Speech]] | None:
-    """Who spoke on each item, in order, when the meetings app keeps a speakers'
-    queue (`selectors.speakers_of(meeting)`: per item spoken on, its `speakers` in
-    the order they had the floor, each with `person` and `started_at`); None when it
-    does not."""
-    speakers_of = getattr(selectors, "speakers_of", None)
-    if speakers_of is None:
-        return None
+def _speakers_by_item(meeting: Meeting) -> dict[int, list[Speech]]:
+    """Who spoke on each item, in the order they had the floor, from the live
+    meeting's speakers' queue."""
     return {
-        entry.item.pk: [Speech(person=s.person, at=s.started_at) for s in entry.speakers]
-        for entry in speakers_of(meeting)
+        entry.item.pk: [
+            Speech(person=speaker.person, at=speaker.started_at, on_behalf_of=speaker.on_behalf_of)
+            for speaker in entry.speakers
+        ]
+        for entry in selectors.speakers_of(meeting)
     }
 
 
@@ -203,7 +202,7 @@ def record_of(meeting: Meeting) -> Record:
         items=[
             ItemRecord(
                 item=item,
-                speeches=None if speeches is None else speeches.get(item.pk, []),
+                speeches=speeches.get(item.pk, []),
                 votes=votes_by_item.get(item.pk, []),
                 conclusion=conclusions.get(item.pk, ""),
                 tasks=tasks.get(item.pk, []),
@@ -211,7 +210,6 @@ def record_of(meeting: Meeting) -> Record:
             for item in items
         ],
         other_votes=votes_by_item.get(None, []),
-        has_speakers=speeches is not None,
         has_votes=results is not None,
     )
 
@@ -235,6 +233,15 @@ def _clock(moment: dt.datetime) -> str:
 
 def _day(day: dt.date) -> str:
     return f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+def _speech_text(speech: Speech) -> str:
+    details = []
+    if speech.on_behalf_of is not None:
+        details.append(f"dự thay đồng chí {speech.on_behalf_of.full_name}")
+    if speech.at is not None:
+        details.append(f"{timezone.localtime(speech.at):%H:%M}")
+    return f"đồng chí {speech.person.full_name}" + (f" ({', '.join(details)})" if details else "")
 
 
 def _vote_text(vote: VoteLine) -> str:
@@ -353,14 +360,7 @@ def minutes_html(record: Record) -> str:
             else:
                 html += _p(f"{who or unit} trình bày.")
         if entry.speeches:
-            spoken = ", ".join(
-                f"đồng chí {s.person.full_name}"
-                + (f" ({timezone.localtime(s.at):%H:%M})" if s.at is not None else "")
-                for s in entry.speeches
-            )
-            html += _p(f"{spoken}.", bold="Ý kiến phát biểu:")
-        elif entry.speeches is not None:
-            html += _p("Không có ý kiến phát biểu.", bold="Ý kiến phát biểu:")
+            html += _p(", ".join(_speech_text(s) for s in entry.speeches) + ".", bold="Ý kiến phát biểu:")
         html += _votes_html(entry.votes)
         html += _p(entry.conclusion or "…", bold="Kết luận của đồng chí chủ trì:")
     if record.other_votes:

@@ -22,7 +22,7 @@ from vanphong.drafting.tests.conftest import PIN, authority, issue_credential, t
 from vanphong.followup import selectors as followup_selectors
 from vanphong.followup.models import FollowUpTask
 from vanphong.meetings import minutes, selectors, services
-from vanphong.meetings.models import ConclusionTask, Meeting, MeetingPapers, Response
+from vanphong.meetings.models import ConclusionTask, Meeting, MeetingPapers, Response, SpeakerRequest
 from vanphong.meetings.tests.conftest import Committee
 from vanphong.registry.tests.conftest import terms
 from vanphong.voting import services as voting_services
@@ -42,7 +42,8 @@ def held(meeting: Meeting, committee: Committee, tree, terms) -> Meeting:
     """The BTV meeting of six held: two items (the second Mật), the Deputy sends a
     committee member in her place, the last standing member declines ill; four
     members and the delegate checked in; a named vote on the first item (three for,
-    one against; the delegate does not vote at a BTV meeting)."""
+    one against; the delegate does not vote at a BTV meeting); on it a standing
+    member, then the delegate, spoke from the speakers' queue."""
     office = committee.specialist
     first = services.item_add(
         actor=office,
@@ -69,6 +70,12 @@ def held(meeting: Meeting, committee: Committee, tree, terms) -> Meeting:
     for person in [committee.secretary, *committee.standing[:3], committee.deputy]:
         services.check_in(actor=office, invitation=meeting.invitations.get(person=person))
     meeting = services.meeting_open(actor=committee.secretary, meeting=meeting)
+    # On the first item (on the screen), a standing member speaks, then the delegate.
+    member = services.speaker_register(actor=committee.standing[0], meeting=meeting)
+    delegate = services.speaker_register(actor=committee.committee_members[0], meeting=meeting)
+    services.speaker_give_floor(actor=committee.secretary, request=member)
+    services.speaker_give_floor(actor=committee.secretary, request=delegate)
+    services.speaker_done(actor=committee.secretary, request=delegate)
     vote = voting_services.vote_open(
         actor=committee.secretary,
         meeting=meeting,
@@ -171,35 +178,26 @@ def test_the_minutes_print_in_the_party_layout(held, committee):
         assert expected in pdf
 
 
-def test_speakers_are_written_when_the_queue_exists(held, committee, monkeypatch):
-    """The speakers' queue (meetings-live) is optional: without `speakers_of` the
-    minutes say nothing of speakers; with it, each item lists them in order."""
-
-    class Speaker:
-        def __init__(self, person, at):
-            self.person, self.started_at = person, at
-
-    class Entry:
-        def __init__(self, item, speakers):
-            self.item, self.speakers = item, speakers
-
+def test_the_speakers_come_from_the_queue_in_order(held, committee):
     first = held.items.order_by("order").first()
-    at = timezone.make_aware(dt.datetime(2026, 12, 1, 8, 40))
-    monkeypatch.setattr(
-        selectors,
-        "speakers_of",
-        lambda meeting: [
-            Entry(first, [Speaker(committee.standing[0], at), Speaker(committee.secretary, None)])
-        ],
-        raising=False,
-    )
-    html = minutes.minutes_html(minutes.record_of(held))
+    spoken = {
+        request.person_id: f"{timezone.localtime(request.floor_at):%H:%M}"
+        for request in SpeakerRequest.objects.filter(item=first)
+    }
+    member, delegate = committee.standing[0], committee.committee_members[0]
+    record = minutes.record_of(held)
+    assert [(s.person, s.on_behalf_of) for s in record.items[0].speeches] == [
+        (member, None),
+        (delegate, committee.deputy),
+    ]
+    assert record.items[1].speeches == []
+    html = minutes.minutes_html(record)
     assert (
-        f"<strong>Ý kiến phát biểu:</strong> đồng chí {committee.standing[0].full_name} (08:40), "
-        f"đồng chí {committee.secretary.full_name}." in html
-    )
-    monkeypatch.delattr(selectors, "speakers_of")
-    assert "Ý kiến phát biểu" not in minutes.minutes_html(minutes.record_of(held))
+        f"<strong>Ý kiến phát biểu:</strong> đồng chí {member.full_name} ({spoken[member.pk]}), "
+        f"đồng chí {delegate.full_name} "
+        f"(dự thay đồng chí {committee.deputy.full_name}, {spoken[delegate.pk]})."
+    ) in html
+    assert html.count("Ý kiến phát biểu") == 1
 
 
 def test_writing_again_makes_a_new_version_until_review(held, committee):
