@@ -527,7 +527,7 @@ def meeting_state(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The live meeting (issue 9, item 4) --------------------------------------------------------
 #
 # One page for everyone at the meeting (`live`): the follow fragment (`live_follow`) polled
-# every second by htmx with the ETag of what it shows in If-None-Match, answered 304 when
+# every half second by htmx with the ETag of what it shows in If-None-Match, answered 304 when
 # nothing changed (bench/meeting_live.py, docs/performance.md); the chair's and the
 # secretary's controls and the speakers' queue in the same fragment; the person's own
 # notes on each item and document below it, saved as they type.

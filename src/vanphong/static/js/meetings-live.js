@@ -1,4 +1,4 @@
-// The live meeting: the follow fragment polls every second with its ETag in
+// The live meeting: the follow fragment polls every half second with its ETag in
 // If-None-Match (set by hx-headers); a 304 means nothing changed, so nothing is swapped
 // (htmx would otherwise swap the empty body of a 3xx in).
 (function () {
