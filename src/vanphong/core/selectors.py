@@ -57,12 +57,12 @@ def _module_items(person: Person, hook: str = "navigation") -> list[NavItem]:
     `account_navigation(person)`) in its selectors module (core imports none of them
     directly)."""
     items: list[NavItem] = []
-    for declared in _declared(hook):
-        items.extend(NavItem(label, url, name) for label, url, name in declared(person))
+    for found in declared(hook):
+        items.extend(NavItem(label, url, name) for label, url, name in found(person))
     return items
 
 
-def _declared(hook: str) -> Iterator[Callable[..., Any]]:
+def declared(hook: str) -> Iterator[Callable[..., Any]]:
     """The function `hook` of each other app's selectors module that declares one."""
     for config in apps.get_app_configs():
         if not config.name.startswith("vanphong.") or config.name == "vanphong.core":
@@ -239,8 +239,8 @@ def _related_records(record: Any) -> list[Any]:
     """What the other apps declare as `related_records(record)` in their selectors
     module (core imports none of them directly)."""
     found: list[Any] = []
-    for declared in _declared("related_records"):
-        found.extend(declared(record))
+    for declared_by_app in declared("related_records"):
+        found.extend(declared_by_app(record))
     return found
 
 

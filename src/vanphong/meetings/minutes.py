@@ -329,7 +329,7 @@ def minutes_html(record: Record) -> str:
     if record.absent:
         html += _p(
             f"{len(record.absent)} đồng chí: "
-            + "; ".join(
+            + ", ".join(
                 f"đồng chí {a.person.full_name}" + (f" (lý do: {a.reason})" if a.reason else "")
                 for a in record.absent
             )
@@ -408,9 +408,10 @@ def notice_html(record: Record) -> str:
                 "<th>Lãnh đạo phụ trách</th><th>Thời hạn</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table>"
             )
+    # Signed T/M the body (its Secretary), so the body speaks, not its office.
     html += _p(
-        "Văn phòng thông báo để các cơ quan, đơn vị, đồng chí liên quan biết, thực hiện và báo cáo "
-        "kết quả theo thời hạn."
+        f"{record.body_name} thông báo để các cơ quan, đơn vị, đồng chí liên quan biết, thực hiện và "
+        "báo cáo kết quả theo thời hạn."
     )
     return html
 

@@ -422,3 +422,37 @@ def notes_of(person: Person) -> QuerySet[PrivateNote]:
 
 def note_of(person: Person, item: AgendaItem, document: MeetingDocument | None = None) -> PrivateNote | None:
     return notes_of(person).filter(item=item, document=document).first()
+
+
+@dataclass(frozen=True)
+class LiveNotice:
+    """A line another app puts on the live page, above the current item (an open vote
+    and the way to the ballot)."""
+
+    text: str
+    url: str = ""
+    action: str = ""
+
+
+def live_notices(person: Person, meeting: Meeting) -> list[LiveNotice]:
+    """What the other apps declare as `meeting_live_notices(person, meeting)` in their
+    selectors (meetings imports none of them: voting builds on meetings)."""
+    from vanphong.core.selectors import declared
+
+    notices: list[LiveNotice] = []
+    for declared_by_app in declared("meeting_live_notices"):
+        notices.extend(LiveNotice(*line) for line in declared_by_app(person, meeting))
+    return notices
+
+
+def minutes_behind(meeting: Meeting) -> bool:
+    """Were conclusions written after the minutes' text was last changed, while it can
+    still change? The minutes print each item's conclusion: drawn up first, they said
+    '…' and went to signing so (seen in a user's run)."""
+    from vanphong.meetings.models import ItemConclusion, MeetingPapers
+
+    papers = MeetingPapers.objects.filter(meeting=meeting).select_related("minutes").first()
+    if papers is None or papers.minutes is None or not papers.minutes.is_editable:
+        return False
+    since = papers.minutes.updated_at
+    return ItemConclusion.objects.filter(item__meeting=meeting, updated_at__gt=since).exists()

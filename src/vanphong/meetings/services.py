@@ -1075,8 +1075,10 @@ _labels.update(
 )
 
 
-def _bump_live(meeting: Meeting) -> None:
-    """Raise the meeting's live counter: every follower's next poll gets the new screen."""
+def live_changed(meeting: Meeting) -> None:
+    """Raise the meeting's live counter: every follower's next poll gets the new screen.
+    Other apps call it when what they show on the live page changes (a vote opened or
+    closed); it is a cache key, not a record, so it writes no audit event."""
     updated = LiveState.objects.filter(meeting=meeting).update(
         version=F("version") + 1, changed_at=timezone.now()
     )
@@ -1126,7 +1128,7 @@ def live_show_item(
         return meeting
     meeting.current_item = target
     meeting.save(update_fields=["current_item"])
-    _bump_live(meeting)
+    live_changed(meeting)
     audit.record(
         actor=actor,
         action=LiveAuditAction.ITEM_SHOWN,
@@ -1173,7 +1175,7 @@ def speaker_register(*, actor: Person, meeting: Meeting) -> SpeakerRequest:
     ).exists():
         raise ValidationError(_("You have already asked to speak on this item."), code="twice")
     request = SpeakerRequest.objects.create(meeting=meeting, item=item, person=actor, invitation=seat)
-    _bump_live(meeting)
+    live_changed(meeting)
     audit.record(
         actor=actor,
         action=LiveAuditAction.SPEAKER_REGISTERED,
@@ -1200,7 +1202,7 @@ def speaker_withdraw(*, actor: Person, request: SpeakerRequest) -> SpeakerReques
     request.state = SpeakerState.WITHDRAWN
     request.withdrawn_at = timezone.now()
     request.save(update_fields=["state", "withdrawn_at"])
-    _bump_live(meeting)
+    live_changed(meeting)
     audit.record(
         actor=actor,
         action=LiveAuditAction.SPEAKER_WITHDRAWN,
@@ -1234,7 +1236,7 @@ def speaker_give_floor(*, actor: Person, request: SpeakerRequest) -> SpeakerRequ
     request.state = SpeakerState.SPEAKING
     request.floor_at = now
     request.save(update_fields=["state", "floor_at"])
-    _bump_live(meeting)
+    live_changed(meeting)
     audit.record(
         actor=actor,
         action=LiveAuditAction.SPEAKER_GIVEN_FLOOR,
@@ -1256,7 +1258,7 @@ def speaker_done(*, actor: Person, request: SpeakerRequest) -> SpeakerRequest:
     request.state = SpeakerState.DONE
     request.done_at = timezone.now()
     request.save(update_fields=["state", "done_at"])
-    _bump_live(meeting)
+    live_changed(meeting)
     audit.record(
         actor=actor,
         action=LiveAuditAction.SPEAKER_DONE,

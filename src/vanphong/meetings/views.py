@@ -366,6 +366,7 @@ def _meeting_context(
         "quorum": selectors.quorum(meeting),
         "answer_form": answer_form if answering else None,
         "downloads": selectors.may_download(person, meeting),
+        "minutes_behind": managing and selectors.minutes_behind(meeting),
     }
 
 
@@ -540,6 +541,7 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "screen": screen,
+        "notices": selectors.live_notices(person, meeting) if meeting.state == "in_progress" else [],
         "etag": etag,
         "poll_headers": json.dumps({"If-None-Match": etag}),
     }

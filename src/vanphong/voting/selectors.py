@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from vanphong.core.models import Organization, Person
@@ -119,6 +120,28 @@ def tally_visible(vote: Vote) -> bool:
 
 def open_votes(meeting: Meeting) -> QuerySet[Vote]:
     return Vote.objects.filter(meeting=meeting, state="open")
+
+
+def meeting_live_notices(person: Person, meeting: Meeting) -> list[tuple[str, str, str]]:
+    """The live meeting's page tells who is following it that a vote is open: the chair
+    and the secretary the way to the panel, a member with a seat the way to the ballot
+    (meetings finds this by name; `voting.services` raises the live counter)."""
+    votes = list(open_votes(meeting).order_by("pk"))
+    if not votes:
+        return []
+    runs = may_run_votes(person, meeting)
+    notices = []
+    for vote in votes:
+        if vote.item_id is not None and not may_see_vote(person, vote):
+            continue
+        text = _("A vote is open: %(question)s") % {"question": vote.question}
+        if runs:
+            notices.append((text, reverse("voting_meeting_panel", args=[meeting.pk]), _("Run the vote")))
+        elif ballot_seat(person, vote) is not None:
+            notices.append((text, reverse("voting_meeting", args=[meeting.pk]), _("Go to the ballot")))
+        else:
+            notices.append((text, "", ""))
+    return notices
 
 
 @dataclass(frozen=True)

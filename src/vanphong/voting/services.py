@@ -39,6 +39,7 @@ from vanphong.core import audit
 from vanphong.core.models import Organization, Person
 from vanphong.handling.models import Notification
 from vanphong.meetings import selectors as meeting_selectors
+from vanphong.meetings import services as meeting_services
 from vanphong.meetings.models import AgendaItem, Invitation, InvitedBody, Meeting, MeetingKind, MeetingState
 from vanphong.voting import selectors
 from vanphong.voting.models import (
@@ -173,6 +174,7 @@ def vote_open(
             "needed": quorum.needed,
         },
     )
+    meeting_services.live_changed(meeting)
     return vote
 
 
@@ -414,6 +416,7 @@ def vote_close(*, actor: Person, vote: Vote) -> Vote:
             "passed": vote.passed,
         },
     )
+    meeting_services.live_changed(vote.meeting)
     return vote
 
 

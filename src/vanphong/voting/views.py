@@ -194,7 +194,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, services.cast_message())
     if is_htmx(request):
-        return render(request, "voting/_ballots.html", _member(request, vote.meeting))
+        # The refusal or the thanks beside the ballots, not in them: the panel polls
+        # every 2 s and would wipe it (a ballot after closing seemed to do nothing).
+        context = {**_member(request, vote.meeting), "flash": list(messages.get_messages(request))}
+        return render(request, "voting/_ballots.html", context)
     return redirect("voting_meeting", vote.meeting_id)
 
 

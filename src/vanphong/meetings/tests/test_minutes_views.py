@@ -123,3 +123,19 @@ def test_a_meeting_not_held_gets_a_message_not_minutes(client, meeting, committe
     assert response.status_code == 302
     assert response["Location"] == reverse("meetings_meeting", args=[meeting.pk])
     assert not MeetingPapers.objects.exists()
+
+
+def test_conclusions_written_after_the_minutes_are_flagged_until_written_again(client, held, committee):
+    office = committee.specialist
+    client.force_login(office)
+    url = reverse("meetings_meeting", args=[held.pk])
+    services.minutes_prepare(actor=office, meeting=held)
+    assert 'id="minutes-behind"' not in client.get(url).content.decode()
+    item = held.items.order_by("order").first()
+    services.conclusion_write(actor=office, item=item, text="Đồng ý thông qua báo cáo tổng kết.")
+    assert 'id="minutes-behind"' in client.get(url).content.decode()
+    services.minutes_prepare(actor=office, meeting=held)
+    page = client.get(url).content.decode()
+    assert 'id="minutes-behind"' not in page
+    # The conclusions come before the minutes on the panel: they are written first.
+    assert page.index('id="conclusions-link"') < page.index('id="minutes-line"')

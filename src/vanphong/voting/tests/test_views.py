@@ -154,3 +154,39 @@ def test_consultation_pages(tree, committee, outsider, media):
 @pytest.mark.parametrize("path", ["/voting/", "/voting/consultations/"])
 def test_the_pages_answer_someone_with_nothing(path, outsider):
     assert client_for(outsider).get(path).status_code == 200
+
+
+def test_an_open_vote_shows_on_the_live_page_of_those_following_the_meeting(running, committee):
+    """Opening or closing a vote raises the live counter, so each follower's next poll
+    is answered with the new screen (not 304): the chair gets the way to the panel, a
+    member the way to the ballot; once closed, the line is gone."""
+    member = client_for(committee.standing[0])
+    chair = client_for(committee.secretary)
+    follow = f"/meetings/{running.pk}/live/follow/"
+    before = member.get(follow)
+    etag = before["ETag"]
+    assert b"data-notice" not in before.content
+    assert member.get(follow, headers={"If-None-Match": etag}).status_code == 304
+
+    vote = services.vote_open(
+        actor=committee.secretary, meeting=running, question="Thông qua Quy chế", kind="secret"
+    )
+    opened = member.get(follow, headers={"If-None-Match": etag})
+    assert opened.status_code == 200
+    page = opened.content.decode()
+    assert "Thông qua Quy chế" in page and f'href="/voting/meetings/{running.pk}/"' in page
+    assert f'href="/voting/meetings/{running.pk}/panel/"' in chair.get(follow).content.decode()
+
+    services.vote_close(actor=committee.secretary, vote=vote)
+    closed = member.get(follow, headers={"If-None-Match": opened["ETag"]})
+    assert closed.status_code == 200 and b"data-notice" not in closed.content
+
+
+def test_a_ballot_after_closing_says_so_beside_the_ballots(running, committee):
+    vote = services.vote_open(actor=committee.secretary, meeting=running, question="Thông qua", kind="secret")
+    services.vote_close(actor=committee.secretary, vote=vote)
+    member = client_for(committee.standing[0])
+    late = member.post(f"/voting/votes/{vote.pk}/ballot/", {"choice": "for"}, headers={"HX-Request": "true"})
+    page = late.content.decode()
+    assert 'id="ballot-messages" hx-swap-oob="true"' in page and "alert-danger" in page
+    assert not Voter.objects.filter(vote=vote).exists()
