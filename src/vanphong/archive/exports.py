@@ -27,7 +27,7 @@ def columns() -> list[Column]:
     return [
         Column(pgettext("catalogue", "No."), 6, True),
         Column(pgettext("catalogue", "Number and symbol"), 14, True),
-        Column(_("Title"), 50),
+        Column(pgettext("dossier", "Title"), 50),
         Column(_("From – to"), 16, True),
         Column(_("Sheets"), 8, True),
         Column(_("Retention"), 12, True),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.archive.models import Box, DossierState, RetentionRule
 from vanphong.archive.selectors import CatalogueFilters
@@ -41,7 +42,7 @@ class DossierForm(forms.Form):
         label=_("Dossier number"), min_value=1, required=False, help_text=_("Left blank: the next number.")
     )
     symbol = forms.CharField(label=_("Number and symbol"), max_length=60, required=False)
-    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(label=pgettext_lazy("dossier", "Title"), widget=forms.Textarea(attrs={"rows": 2}))
     started_on = DateField(label=_("From"), required=False)
     ended_on = DateField(label=_("To"), required=False)
     sheets = forms.IntegerField(label=_("Sheets"), min_value=0, initial=0)
