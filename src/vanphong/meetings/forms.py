@@ -154,6 +154,30 @@ class AnswerForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
     delegate = PersonChoiceField(label=_("Delegate"), queryset=Person.objects.none(), required=False)
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: Any,
+        eligible: Any = None,
+        committee: Organization | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`people` are offered; `eligible` (the committee's and its office's people, a
+        wider set) are accepted, so that the service says why one of them may not
+        attend (invited already, attends for someone else, oneself). Anyone else is
+        refused here with the rule rather than Django's generic "valid choice"."""
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = people  # type: ignore[attr-defined]
+        field = self.fields["delegate"]
+        offered = PersonChoiceField(queryset=people, required=False)
+        field.queryset = eligible if eligible is not None else people  # type: ignore[attr-defined]
+        field.widget.choices = offered.choices
+        if committee is not None:
+            field.error_messages["invalid_choice"] = _(
+                "Only a person holding a role in %(committee)s or its office may attend in your place, "
+                "and not someone invited already."
+            ) % {"committee": committee.name}
+        else:
+            field.error_messages["invalid_choice"] = _(
+                "Only a person holding a role in the committee or its office may attend in your place, "
+                "and not someone invited already."
+            )

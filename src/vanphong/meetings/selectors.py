@@ -18,7 +18,7 @@ meeting's secretary at any time, to prepare them."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -129,7 +129,11 @@ def may_read(person: Person, document: MeetingDocument, at: dt.datetime | None =
 
 
 def may_download(person: Person, meeting: Meeting) -> bool:
-    return meeting.downloads_allowed or may_manage(person, meeting)
+    """Downloads off means off for everyone, the office and the meeting's secretary
+    too: what they prepare they hold already (the upload, the draft, the register),
+    and a copy taken from the meeting is the same stamped copy a member would take."""
+    del person  # the same answer for everyone: the meeting's setting
+    return bool(meeting.downloads_allowed)
 
 
 # --- Membership of the bodies ---------------------------------------------------------------
@@ -322,6 +326,7 @@ class LiveScreen:
     may_speak: bool  # the person sits at the meeting and may ask to speak now
     running: bool  # the person runs the meeting (chair or its secretary)
     items: list[AgendaItem]  # for the one running it: the items they may put on the screen
+    documents: list[MeetingDocument] = field(default_factory=list)  # the current item's, if readable now
 
 
 def _current_item_seen(person: Person, meeting: Meeting, seat: Invitation | None) -> AgendaItem | None:
@@ -356,6 +361,15 @@ def live_screen(person: Person, meeting: Meeting) -> LiveScreen:
         )
         queue.sort(key=lambda r: (r.state != SpeakerState.SPEAKING, r.requested_at, r.pk))
         mine = next((r for r in queue if r.person_id == person.pk), None)
+    documents: list[MeetingDocument] = []
+    # The rule of `may_read` on the item already seen: never a classified item's files
+    # (but on an isolated LAN), and only while the pre-reads are open (the office always).
+    if (
+        item is not None
+        and item_may_carry_files(item)
+        and (meeting.prereads_open() or may_manage(person, meeting))
+    ):
+        documents = list(item.documents.all())
     in_progress = meeting.state == MeetingState.IN_PROGRESS
     return LiveScreen(
         meeting=meeting,
@@ -366,6 +380,7 @@ def live_screen(person: Person, meeting: Meeting) -> LiveScreen:
         may_speak=in_progress and item is not None and seat is not None,
         running=running,
         items=list(items_visible_to(person, meeting).order_by("order", "pk")) if running else [],
+        documents=documents,
     )
 
 

@@ -354,7 +354,7 @@ def _meeting_context(
                 "reason": seat.reason,
                 "delegate": seat.delegate,
             },
-            people=_delegates(meeting, person),
+            **_delegate_choices(meeting, person),
         )
     return {
         "meeting": meeting,
@@ -376,6 +376,16 @@ def _delegates(meeting: Meeting, person: Person) -> QuerySet[Person]:
     return selectors.committee_people(meeting.organization).exclude(pk=person.pk).exclude(pk__in=invited)
 
 
+def _delegate_choices(meeting: Meeting, person: Person) -> dict[str, Any]:
+    """The answer form's delegate arguments: those offered, those the service judges
+    (its refusals name the reason), and the committee the rule names."""
+    return {
+        "people": _delegates(meeting, person),
+        "eligible": selectors.committee_people(meeting.organization),
+        "committee": meeting.organization,
+    }
+
+
 @login_required
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting as a member sees it: time, place, their answer, the items they
@@ -392,7 +402,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     seat = meeting.invitations.filter(person=person).first()
     if seat is None:
         raise PermissionDenied
-    form = AnswerForm(request.POST, people=_delegates(meeting, person))
+    form = AnswerForm(request.POST, **_delegate_choices(meeting, person))
     if form.is_valid():
         try:
             services.invitation_respond(actor=person, invitation=seat, **form.cleaned_data)

@@ -365,3 +365,38 @@ def test_the_live_screen_shows_an_item_exactly_to_whom_items_visible_to_does(run
             # Without the seat read ahead, the same.
             assert (selectors.live_screen(person, running).item == item) == expected
     assert selectors.live_meeting(outsider, running.pk) is None
+
+
+def test_the_current_items_documents_are_linked_when_the_reader_may_open_them(client, running, committee):
+    first, classified, _ = items(running)
+    document = MeetingDocument.objects.get(item=first)
+    link = reverse("meetings_document", args=[document.pk])
+    member = committee.standing[0]
+    client.force_login(member)
+    # The meeting is days away and its pre-reads open 3 days before: not yet for a member.
+    assert not selectors.may_read(member, document)
+    assert link not in follow(client, running).content.decode()
+    # The office, which prepares them, may read them already.
+    client.force_login(committee.specialist)
+    assert link in follow(client, running).content.decode()
+    services.meeting_update(actor=committee.specialist, meeting=running, preread_days=7)
+    running.refresh_from_db()
+    client.force_login(member)
+    page = follow(client, running).content.decode()
+    assert 'id="live-documents"' in page and link in page
+    assert client.get(link).status_code == 200  # the stamped inline viewer
+    # A classified item's file (one that reached it) is never linked, even to the cleared.
+    smuggled = MeetingDocument.objects.create(
+        item=classified,
+        title="Danh sách",
+        source="upload",
+        file=document.file.name,
+        content_type="application/pdf",
+    )
+    services.live_next(actor=committee.secretary, meeting=running)
+    for person in (member, committee.secretary, committee.specialist):
+        client.force_login(person)
+        page = follow(client, running).content.decode()
+        assert "Quy hoạch cán bộ" in page
+        assert reverse("meetings_document", args=[smuggled.pk]) not in page
+        assert 'id="live-documents"' not in page

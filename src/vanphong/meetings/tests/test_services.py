@@ -328,6 +328,10 @@ def test_downloads_off_means_view_only(meeting, committee):
     doc = services.document_add(actor=committee.specialist, item=item, upload=upload(pdf_bytes(1)))
     with pytest.raises(PermissionDenied):
         services.document_open(actor=committee.standing[0], document=doc, download=True)
+    # Off for the office too, which prepares the meeting: it may only view.
+    assert not selectors.may_download(committee.specialist, meeting)
+    with pytest.raises(PermissionDenied):
+        services.document_open(actor=committee.specialist, document=doc, download=True)
     services.meeting_update(actor=committee.specialist, meeting=meeting, downloads_allowed=True)
     services.document_open(actor=committee.standing[0], document=doc, download=True)
     assert events(services.AuditAction.DOCUMENT_OPENED) == 1

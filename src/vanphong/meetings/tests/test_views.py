@@ -121,7 +121,21 @@ def test_a_delegate_from_outside_is_refused_on_the_form(client, agenda, committe
         reverse("meetings_answer", args=[agenda.pk]), {"response": Response.DELEGATED, "delegate": member.pk}
     )
     assert response.status_code == 400
-    assert 'id="id_delegate_error"' in response.content.decode()
+    page = response.content.decode()
+    assert 'id="id_delegate_error"' in page
+    # The rule, naming the committee, not Django's "Select a valid choice".
+    error = response.context["answer_form"].errors["delegate"][0]
+    assert agenda.organization.name in error
+    assert "valid choice" not in error and "hợp lệ" not in error
+    assert Invitation.objects.get(meeting=agenda, person=person).response == Response.PENDING
+    # Someone of the committee invited already: the service says so, by name.
+    invited = committee.standing[1]
+    response = client.post(
+        reverse("meetings_answer", args=[agenda.pk]), {"response": Response.DELEGATED, "delegate": invited.pk}
+    )
+    assert response.status_code == 400
+    error = response.context["answer_form"].errors["delegate"][0]
+    assert invited.full_name in error
     assert Invitation.objects.get(meeting=agenda, person=person).response == Response.PENDING
     response = client.post(
         reverse("meetings_answer", args=[agenda.pk]),
@@ -134,6 +148,20 @@ def test_a_delegate_from_outside_is_refused_on_the_form(client, agenda, committe
     client.force_login(committee.committee_members[0])
     page = client.get(reverse("meetings_meeting", args=[agenda.pk])).content.decode()
     assert "Báo cáo tình hình kinh tế" in page
+
+
+def test_the_office_sees_no_download_link_when_downloads_are_off(client, agenda, committee):
+    document = MeetingDocument.objects.get()
+    link = reverse("meetings_document", args=[document.pk]) + "?download=1"
+    for person in (committee.specialist, committee.standing[0]):
+        client.force_login(person)
+        page = client.get(reverse("meetings_meeting", args=[agenda.pk])).content.decode()
+        assert reverse("meetings_document", args=[document.pk]) in page
+        assert link not in page
+        assert client.get(link).status_code == 403
+    services.meeting_update(actor=committee.specialist, meeting=agenda, downloads_allowed=True)
+    page = client.get(reverse("meetings_meeting", args=[agenda.pk])).content.decode()
+    assert link in page
 
 
 def test_check_in_redraws_the_quorum(client, agenda, committee):
