@@ -75,3 +75,6 @@ urlpatterns = [
     path("public/", include("vanphong.public.office_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under the public mount, a missing page is the public site's own.
+handler404 = "vanphong.public.views.site_not_found"

@@ -179,4 +179,4 @@ def register_table(letters: QuerySet[Letter], title: str) -> Table:
 
 
 def register_xlsx(table: Table, *, committee: str) -> bytes:
-    return xlsx_of_tables(sheet_title=_("Register"), heading=[committee, table.title], tables=[table])
+    return xlsx_of_tables(sheet_title=_("Register"), heading=[committee], tables=[table])

@@ -9,11 +9,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from vanphong.core.forms import DateField, OrganizationChoiceField, PersonChoiceField
+from vanphong.core import forms as core_forms
+from vanphong.core.forms import OrganizationChoiceField, PersonChoiceField
 from vanphong.core.models import Organization, Person
 from vanphong.letters.models import AnonymousRule, Channel, LetterKind, LetterState, SessionState
 
 KINDS = LetterKind.choices[1:]
+
+
+class DateField(core_forms.DateField):
+    """A date typed as dd/mm/yyyy, with the placeholder in the reader's words."""
+
+    widget = forms.DateInput(
+        attrs={
+            "type": "text",
+            "placeholder": pgettext_lazy("date placeholder", "dd/mm/yyyy"),
+            "inputmode": "numeric",
+        }
+    )
 
 
 class LetterFilter(forms.Form):
@@ -25,12 +38,13 @@ class LetterFilter(forms.Form):
         label=_("State"), required=False, choices=[("", _("All")), *LetterState.choices]
     )
     unclassified = forms.BooleanField(label=_("Not yet classified"), required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
 
 class LetterRegisterForm(forms.Form):
     organization = OrganizationChoiceField(label=_("Committee"), queryset=Organization.objects.none())
     channel = forms.ChoiceField(
-        label=_("Received"),
+        label=pgettext_lazy("how a letter was received", "Received"),
         choices=[(Channel.POST, Channel.POST.label), (Channel.IN_PERSON, Channel.IN_PERSON.label)],
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=KINDS)
@@ -72,9 +86,32 @@ class FileForm(forms.Form):
     reason = forms.CharField(label=_("Reason for filing"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class HandlerChoiceField(PersonChoiceField):
+    """A handler as "Name — role, unit" (from `handler_memberships`): the city has
+    several people of one name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        posts = getattr(obj, "handler_memberships", [])
+        if not posts:
+            return str(obj.full_name)
+        where = "; ".join(f"{post.get_role_display()}, {post.organization.name}" for post in posts[:2])
+        return f"{obj.full_name} — {where}"
+
+
 class ForwardForm(forms.Form):
     unit = OrganizationChoiceField(label=_("Competent unit"), queryset=Organization.objects.none())
-    handler = PersonChoiceField(label=_("Handler"), queryset=Person.objects.none(), required=False)
+    handler = HandlerChoiceField(
+        label=_("Handler"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("The people of the chosen unit and of the office."),
+        error_messages={
+            "invalid_choice": pgettext_lazy(
+                "letter handler",
+                "This person does not work in the chosen unit or in the office: choose the handler again.",
+            )
+        },
+    )
     instruction = forms.CharField(
         label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -22,12 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from vanphong.core.models import Organization, Person
+from vanphong.core.models import Membership, Organization, Person, Role
 from vanphong.core.permissions import Action, can, may_anywhere, organizations_q
 from vanphong.core.vietnamese import fold
 from vanphong.letters.models import Letter, LetterKind, LetterState, ReceptionSession, normalize_code
@@ -234,6 +234,44 @@ def public_status(code: str) -> PublicStatus | None:
         deadline=shown.deadline if forwarded else None,
         replied_on=shown.replied_on if shown.state == LetterState.REPLIED else None,
     )
+
+
+def _handler_units(committee: Organization, unit: Organization | None) -> Q:
+    """Where a handler may work: the competent unit's subtree and the committee's
+    office (whose specialists handle what the committee keeps for itself)."""
+    office = Q(
+        organization__path__startswith=committee.path,
+        organization__depth=committee.depth + 1,
+        organization__kind__is_office=True,
+    )
+    if unit is None:
+        return office
+    return office | Q(organization__path__startswith=unit.path)
+
+
+def handlers_for(committee: Organization, unit: Organization | None) -> QuerySet[Person]:
+    """The people a letter of `committee` forwarded to `unit` may be assigned to: the
+    active staff and leaders (not the rank-and-file members) of the unit's subtree
+    and of the committee's office, each with the memberships that put them there
+    (`handler_memberships`, to tell two people of one name apart)."""
+    where = _handler_units(committee, unit)
+    posts = Membership.objects.current().filter(where).exclude(role=Role.MEMBER)
+    return (
+        Person.objects.filter(is_active=True, pk__in=posts.values("person"))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=posts.select_related("organization").order_by("organization__path", "role"),
+                to_attr="handler_memberships",
+            )
+        )
+        .order_by("sort_key", "pk")
+    )
+
+
+def may_handle(person: Person, committee: Organization, unit: Organization) -> bool:
+    posts = Membership.objects.current().filter(_handler_units(committee, unit)).exclude(role=Role.MEMBER)
+    return person.is_active and posts.filter(person=person).exists()
 
 
 def units_for_forwarding(organization: Organization) -> QuerySet[Organization]:

@@ -28,12 +28,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from vanphong.core import audit
 from vanphong.core.models import Organization, Person
+from vanphong.handling.services import notify
 from vanphong.letters import selectors
 from vanphong.letters.models import (
     REGISTER_OF_KIND,
@@ -429,9 +431,17 @@ def letter_forward(
         errors["forwarded_on"] = _("The day must be between the day of receipt and today.")
     if handler is not None and not handler.is_active:
         errors["handler"] = _("This person's account is not active.")
+    elif handler is not None and not selectors.may_handle(handler, letter.organization, unit):
+        errors["handler"] = pgettext(
+            "letter handler",
+            "This person does not work in the chosen unit or in the office: choose the handler again.",
+        )
     if errors:
         raise ValidationError(errors)
     deadline = compute_deadline(letter.kind, forwarded_on, complex_case=complex_case)
+    newly_assigned = handler is not None and (
+        handler.pk != letter.handler_id or letter.state != LetterState.FORWARDED
+    )
     if deadline is None:
         raise ValidationError({"unit": _("No time limit is set for this kind of letter.")})
     before = _public(letter)
@@ -449,7 +459,22 @@ def letter_forward(
         "deadline": deadline,
     }
     audit.record(actor=actor, action=AuditAction.FORWARDED, target=letter, before=before, after=after)
+    if newly_assigned and handler is not None and handler.pk != actor.pk:
+        _tell_handler(letter, handler)
     return letter
+
+
+def _tell_handler(letter: Letter, handler: Person) -> None:
+    """In the app and by e-mail (after the commit). The text names the letter by its
+    number, kind and deadline only: an e-mail may cross the Internet, and a letter's
+    subject may say who denounced whom."""
+    assert letter.deadline is not None
+    text = _("You are assigned letter %(number)s (%(kind)s), to be handled by %(day)s.") % {
+        "number": letter.register_number or letter.display_code,
+        "kind": LetterKind(letter.kind).label,
+        "day": letter.deadline.strftime("%d/%m/%Y"),
+    }
+    notify(recipient=handler, text=text, url=reverse("letter_detail", args=[letter.pk]))
 
 
 @transaction.atomic

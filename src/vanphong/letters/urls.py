@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/duplicate/", views.letter_duplicate, name="letter_duplicate"),
     path("<int:pk>/file/", views.letter_file, name="letter_file"),
     path("<int:pk>/forward/", views.letter_forward, name="letter_forward"),
+    path("<int:pk>/forward/handlers/", views.letter_forward_handlers, name="letter_forward_handlers"),
     path("<int:pk>/reply/", views.letter_reply, name="letter_reply"),
 ]

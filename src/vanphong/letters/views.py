@@ -21,12 +21,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanphong.core import selectors as core_selectors
-from vanphong.core.models import Membership, Organization, Person
+from vanphong.core.models import Organization, Person
 from vanphong.core.web import attach_errors, is_htmx, person_of, submit
 from vanphong.letters import exports, selectors, services
 from vanphong.letters import forms as letter_forms
@@ -80,6 +81,8 @@ def _filtered(request: HttpRequest, person: Person) -> tuple[letter_forms.Letter
             letters = letters.filter(kind="")
         if data["state"]:
             letters = letters.filter(state=data["state"])
+        if data["mine"]:
+            letters = letters.filter(handler=person)
         letters = selectors.search(letters, data["q"], person=person)
     return form, letters
 
@@ -103,6 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "today": today,
         "may_manage": _committees(person).exists(),
         "overdue_count": selectors.overdue(selectors.letters_visible_to(person), today).count(),
+        "assigned_count": Letter.objects.filter(handler=person, state=LetterState.FORWARDED).count(),
         "query": request.GET.get("q", ""),
     }
     if is_htmx(request):
@@ -162,17 +166,28 @@ def _letter(request: HttpRequest, pk: int) -> Letter:
     return get_object_or_404(selectors.letters_visible_to(person_of(request)), pk=pk)
 
 
-def _forward_form(letter: Letter, data: Any = None) -> letter_forms.ForwardForm:
+def _forward_form(letter: Letter, data: Any = None, *, unit_pk: Any = None) -> letter_forms.ForwardForm:
+    """The forward form, its handlers those of the unit chosen (posted, asked for by
+    htmx when the unit changes, or the one the letter went to) and of the office."""
     units = selectors.units_for_forwarding(letter.organization).select_related("kind")
-    people = Person.objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.current()
-        .filter(organization__path__startswith=letter.organization.path)
-        .exclude(role="member")
-        .values("person"),
-    ).order_by("sort_key", "pk")
+    if data is not None:
+        unit_pk = data.get("unit")
+    unit = letter.forwarded_to
+    if unit_pk is not None:
+        unit = units.filter(pk=unit_pk).first() if str(unit_pk).isdigit() else None
+    people = selectors.handlers_for(letter.organization, unit)
     initial = {"unit": letter.forwarded_to, "handler": letter.handler, "instruction": letter.instruction}
-    return letter_forms.ForwardForm(data, units=units, people=people, initial=initial)
+    form = letter_forms.ForwardForm(data, units=units, people=people, initial=initial)
+    form.fields["unit"].widget.attrs.update(
+        {
+            "hx-get": reverse("letter_forward_handlers", args=[letter.pk]),
+            "hx-trigger": "change",
+            "hx-target": "#id_handler",
+            "hx-swap": "outerHTML",
+            "hx-include": "this",
+        }
+    )
+    return form
 
 
 def _detail(
@@ -319,6 +334,16 @@ def letter_forward(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("letter_detail", letter.pk)
     return _detail(request, letter, forward_form=form)
+
+
+@login_required
+def letter_forward_handlers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The handler's list for the unit chosen (htmx, when the unit changes)."""
+    letter = _letter(request, pk)
+    if not selectors.may_manage(person_of(request), letter.organization):
+        raise PermissionDenied
+    form = _forward_form(letter, unit_pk=request.GET.get("unit", ""))
+    return render(request, "letters/_handler_select.html", {"field": form["handler"]})
 
 
 @login_required

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.public.captcha import captcha_field
 from vanphong.public.models import AnnouncementKind
@@ -111,6 +112,11 @@ class LookupForm(forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),
         max_length=CODE_LIMIT,
+        error_messages={
+            "max_length": _(
+                "A tracking code has at most %(limit_value)d characters (this has %(show_value)d)."
+            )
+        },
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
@@ -120,7 +126,7 @@ class LookupForm(forms.Form):
 
 class AnnouncementForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AnnouncementKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=pgettext_lazy("public announcement", "Title"), max_length=300)
     body = forms.CharField(
         label=_("Text"),
         help_text=_("Plain text; a blank line starts a new paragraph."),

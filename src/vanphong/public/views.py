@@ -12,6 +12,7 @@ the honeypot and the rate limit per client are what guard it.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from typing import Any
 
@@ -27,7 +28,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
+from django.views.defaults import page_not_found
 
 from vanphong.core.web import attach_errors
 from vanphong.letters import selectors as letter_selectors
@@ -38,12 +40,20 @@ from vanphong.public.middleware import PUBLIC_URLCONF
 from vanphong.public.models import AnnouncementImage, AnnouncementKind
 
 MAX_AGE = 60
-# The contact form: this many posts per client in a window, then a polite refusal.
-POST_LIMIT = 10
+# The contact form's two limits per client over a sliding window: letters actually
+# registered (a citizen who mistypes the check is not held back by their mistakes),
+# and, much higher, every post (a program posting wrong answers again and again).
+LETTER_LIMIT = 10
+POST_LIMIT = 60
 POST_WINDOW_SECONDS = 600
-FLOOD = gettext_lazy(
-    "Too many letters have been sent from your connection in a short time. "
-    "Please wait ten minutes and send it again; what you typed is kept below."
+LETTER_FLOOD = gettext_lazy(
+    "Ten letters have already been sent from your connection in the last ten minutes. "
+    "Please wait a few minutes and send it again; what you typed is kept below."
+)
+POST_FLOOD = gettext_lazy(
+    "The form has been sent too many times from your connection in the last ten minutes "
+    "(most of them with errors). Please wait a few minutes and send it again; what you "
+    "typed is kept below."
 )
 HOME_ITEMS = 5
 PAGE_ITEMS = 20
@@ -87,7 +97,7 @@ def _uncacheable(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponseBase:
     visits.count_visit(request)
     committee = selectors.site_committee()
@@ -105,7 +115,7 @@ def home(request: HttpRequest) -> HttpResponseBase:
     return _cacheable(request, _render(request, "public/home.html", latest))
 
 
-@require_GET
+@require_safe
 def announcement_list(request: HttpRequest, kind: str) -> HttpResponseBase:
     visits.count_visit(request)
     committee = selectors.site_committee()
@@ -119,7 +129,7 @@ def announcement_list(request: HttpRequest, kind: str) -> HttpResponseBase:
     )
 
 
-@require_GET
+@require_safe
 def announcement_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     visits.count_visit(request)
     committee = selectors.site_committee()
@@ -129,7 +139,7 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _cacheable(request, _render(request, "public/detail.html", {"item": item}))
 
 
-@require_GET
+@require_safe
 def image(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An image of a published announcement (no other file is reachable here)."""
     committee = selectors.site_committee()
@@ -150,34 +160,52 @@ def image(request: HttpRequest, pk: int) -> HttpResponseBase:
     return response
 
 
-def _too_many(request: HttpRequest) -> bool:
-    """Counts this post against the client's window; True once over the limit."""
-    window = int(time.time() // POST_WINDOW_SECONDS)
-    key = f"public:posts:{visits.client_hash(request)}:{window}"
-    visits.store().add(key, 0, POST_WINDOW_SECONDS + 5)
-    try:
-        count = visits.store().incr(key)
-    except ValueError:
-        visits.store().set(key, 1, POST_WINDOW_SECONDS + 5)
-        count = 1
-    return count > POST_LIMIT
+def _clock() -> float:
+    return time.time()
+
+
+def _recent(request: HttpRequest, what: str, *, add: bool) -> int:
+    """How many `what` (posts, letters) this client made in the last window, counted
+    in two consecutive buckets of the window's length: the previous bucket weighs by
+    the part of it still inside the window, so that no burst across a bucket's
+    boundary gets twice the limit through. With `add`, this one is counted first."""
+    now = _clock()
+    bucket, into = divmod(now, POST_WINDOW_SECONDS)
+    client = visits.client_hash(request)
+    key = f"public:{what}:{client}:{int(bucket)}"
+    store = visits.store()
+    count = store.get(key, 0)
+    if add:
+        store.add(key, 0, 2 * POST_WINDOW_SECONDS + 5)
+        try:
+            count = store.incr(key)
+        except ValueError:
+            store.set(key, 1, 2 * POST_WINDOW_SECONDS + 5)
+            count = 1
+    previous = store.get(f"public:{what}:{client}:{int(bucket) - 1}", 0)
+    # Rounded up: a part of a letter still inside the window counts whole.
+    return math.ceil(count + previous * (1 - into / POST_WINDOW_SECONDS))
+
+
+def _refused(request: HttpRequest, message: Any) -> HttpResponse:
+    # The typed text is shown again so that nothing is lost; a new check with it.
+    form = ContactForm(
+        initial={k: request.POST.get(k, "") for k in ("name", "contact", "subject", "content")}
+    )
+    return _uncacheable(_render(request, "public/contact.html", {"form": form, "flood": message}, status=429))
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     visits.count_visit(request)
     if request.method != "POST":
         return _uncacheable(_render(request, "public/contact.html", {"form": ContactForm()}))
     form = ContactForm(request.POST)
-    if _too_many(request):
-        # The typed text is shown again so that nothing is lost; a new check with it.
-        form = ContactForm(
-            initial={k: request.POST.get(k, "") for k in ("name", "contact", "subject", "content")}
-        )
-        return _uncacheable(
-            _render(request, "public/contact.html", {"form": form, "flood": FLOOD}, status=429)
-        )
+    if _recent(request, "posts", add=True) > POST_LIMIT:
+        return _refused(request, POST_FLOOD)
+    if _recent(request, "letters", add=False) >= LETTER_LIMIT:
+        return _refused(request, LETTER_FLOOD)
     if form.is_honeypot_filled():
         # A program filled the hidden field: it gets the same page a person would,
         # and nothing is registered.
@@ -196,10 +224,11 @@ def contact(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         attach_errors(form, error)
         return _uncacheable(_render(request, "public/contact.html", {"form": form}, status=400))
-    return _uncacheable(_render(request, "public/contact_sent.html", {"code": letter.tracking_code}))
+    _recent(request, "letters", add=True)
+    return _uncacheable(_render(request, "public/contact_sent.html", {"code": letter.display_code}))
 
 
-@require_GET
+@require_safe
 def lookup(request: HttpRequest) -> HttpResponse:
     visits.count_visit(request)
     form = LookupForm(request.GET or None)
@@ -226,3 +255,13 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if committee is None:
         return HttpResponse(_("Page not found."), status=404, content_type="text/plain; charset=utf-8")
     return _render(request, "public/404.html", {}, status=404)
+
+
+def site_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The root map's 404: under the public mount (or on a public host) the public
+    site's page, which neither greets a citizen as a comrade nor points to the
+    internal sign-in; elsewhere the internal one."""
+    public_prefix = reverse("public_home", urlconf=settings.ROOT_URLCONF)
+    if getattr(request, "urlconf", None) == PUBLIC_URLCONF or request.path.startswith(public_prefix):
+        return not_found(request, exception)
+    return page_not_found(request, exception or Http404())

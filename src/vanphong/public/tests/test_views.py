@@ -94,16 +94,85 @@ def test_the_honeypot_registers_nothing(client, tree):
 
 
 def test_a_flood_from_one_client_is_refused_while_others_get_through(client, tree, monkeypatch):
-    monkeypatch.setattr(views, "POST_LIMIT", 3)
+    monkeypatch.setattr(views, "LETTER_LIMIT", 3)
     for _ in range(3):
         assert client.post(CONTACT, letter_data(client), REMOTE_ADDR="198.51.100.1").status_code == 200
     refused = client.post(CONTACT, letter_data(client, subject="Lần thứ tư"), REMOTE_ADDR="198.51.100.1")
     assert refused.status_code == 429
     body = refused.content.decode()
     assert 'id="flood"' in body and "Lần thứ tư" in body
+    assert str(views.LETTER_FLOOD) in body
     other = client.post(CONTACT, letter_data(client), REMOTE_ADDR="198.51.100.2")
     assert other.status_code == 200
     assert Letter.objects.count() == 4
+
+
+def test_mistakes_do_not_count_as_letters_sent(client, tree, monkeypatch):
+    """A citizen who gets the check wrong a few times still sends their letter."""
+    monkeypatch.setattr(views, "LETTER_LIMIT", 2)
+    for _ in range(5):
+        wrong = client.post(CONTACT, letter_data(client, captcha_1="999"), REMOTE_ADDR="198.51.100.1")
+        assert wrong.status_code == 400
+    for _ in range(2):
+        assert client.post(CONTACT, letter_data(client), REMOTE_ADDR="198.51.100.1").status_code == 200
+    assert client.post(CONTACT, letter_data(client), REMOTE_ADDR="198.51.100.1").status_code == 429
+    assert Letter.objects.count() == 2
+
+
+def test_a_flood_of_bad_posts_meets_the_higher_limit(client, tree, monkeypatch):
+    monkeypatch.setattr(views, "POST_LIMIT", 4)
+    for _ in range(4):
+        assert (
+            client.post(CONTACT, letter_data(client, name=""), REMOTE_ADDR="198.51.100.1").status_code == 400
+        )
+    refused = client.post(CONTACT, letter_data(client, subject="Lần thứ năm"), REMOTE_ADDR="198.51.100.1")
+    assert refused.status_code == 429
+    body = refused.content.decode()
+    assert str(views.POST_FLOOD) in body and "Lần thứ năm" in body
+    assert not Letter.objects.exists()
+
+
+def test_the_window_slides_across_a_bucket_boundary(client, tree, monkeypatch):
+    """Letters sent at the end of one bucket still count at the start of the next."""
+    monkeypatch.setattr(views, "LETTER_LIMIT", 3)
+    clock = [views.POST_WINDOW_SECONDS * 1000 + views.POST_WINDOW_SECONDS - 5]
+    monkeypatch.setattr(views, "_clock", lambda: clock[0])
+    for _ in range(3):
+        assert client.post(CONTACT, letter_data(client), REMOTE_ADDR="198.51.100.1").status_code == 200
+    clock[0] += 10  # into the next bucket: the previous one still weighs almost whole
+    assert client.post(CONTACT, letter_data(client), REMOTE_ADDR="198.51.100.1").status_code == 429
+    clock[0] += views.POST_WINDOW_SECONDS  # the window has passed
+    assert client.post(CONTACT, letter_data(client), REMOTE_ADDR="198.51.100.1").status_code == 200
+
+
+def test_head_is_answered_on_every_public_page(client, published):
+    for url in (
+        HOME,
+        "/cong-khai/thong-bao/",
+        "/cong-khai/tin-tuc/",
+        f"/cong-khai/bai/{published.pk}/",
+        CONTACT,
+        "/cong-khai/tra-cuu/",
+    ):
+        response = client.head(url)
+        assert response.status_code == 200, url
+        assert response.content == b"", url
+
+
+@pytest.mark.parametrize("url", ["/cong-khai/khong-co/", "/cong-khai/bai/999999/"])
+def test_a_missing_public_page_is_the_public_sites_own(client, tree, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert 'href="/cong-khai/"' in body
+    assert "vp-public" in body or "public.css" in body
+    assert "đồng chí" not in body.lower()
+
+
+def test_a_missing_internal_page_is_still_the_internal_one(client, tree):
+    response = client.get("/letters/khong-co/")
+    assert response.status_code == 404
+    assert "public.css" not in response.content.decode()
 
 
 def test_counts_change_as_visits_come_in(client, tree):
@@ -120,3 +189,25 @@ def test_the_captcha_image_and_its_words(client, tree):
     body = page.content.decode()
     assert "bằng mấy?" in body
     assert client.get(f"/cong-khai/kiem-tra/image/{store.hashkey}/").status_code == 200
+
+
+def test_the_code_is_shown_with_its_dash_everywhere(client, tree):
+    response = client.post(CONTACT, letter_data(client))
+    letter = Letter.objects.get()
+    shown = response.content.decode().split('id="tracking-code">')[1].split("<")[0]
+    assert shown == letter.display_code and "-" in shown
+    status = client.get("/cong-khai/tra-cuu/", {"code": shown}).content.decode()
+    assert letter.display_code in status
+
+
+def test_a_too_long_code_gets_the_fields_own_message(client, tree):
+    response = client.get("/cong-khai/tra-cuu/", {"code": "A" * 41})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="code_error"' in body
+    assert "kí tự" not in body  # Django's own message, in its spelling
+
+
+def test_the_lookup_button_keeps_to_one_line(client, tree):
+    body = client.get("/cong-khai/tra-cuu/").content.decode()
+    assert "text-nowrap" in body.split('type="submit"')[1].split(">")[0]
