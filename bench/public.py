@@ -162,19 +162,27 @@ setup_test_environment()
 from captcha.models import CaptchaStore
 from vanphong.letters.models import Letter
 client = Client()
-def post(address):
+def post(address, wrong=False):
     client.get("/cong-khai/gui-thu/", REMOTE_ADDR=address)
     store = CaptchaStore.objects.order_by("-id").first()
     return client.post("/cong-khai/gui-thu/", {"name": "Trần Thị Bình", "contact": "0912345678",
         "subject": "Phản ánh", "content": "Nội dung phản ánh.", "website": "",
-        "captcha_0": store.hashkey, "captcha_1": store.response}, REMOTE_ADDR=address).status_code
+        "captcha_0": store.hashkey, "captcha_1": "999" if wrong else store.response},
+        REMOTE_ADDR=address).status_code
 started = time.perf_counter()
 one = [post("198.51.100.1") for _ in range(1000)]
 others = [post(f"203.0.113.{i}") for i in range(1, 51)]
+# A citizen who gets the check wrong five times, then right: mistakes are not letters.
+mistyped = [post("203.0.113.200", wrong=True) for _ in range(5)] + [post("203.0.113.200")]
+# A program posting wrong answers: refused at the field until the posts' limit, then 429.
+bad = [post("198.51.100.9", wrong=True) for _ in range(200)]
 elapsed = time.perf_counter() - started
 print(f"one client: {one.count(200)} accepted, {one.count(429)} refused (429) of {len(one)}")
 print(f"50 other clients: {others.count(200)} accepted of {len(others)}")
-print(f"letters registered: {Letter.objects.count()}; {len(one) + len(others)} posts in {elapsed:.1f} s")
+print(f"5 wrong answers, then a right one: {mistyped[:5].count(400)} refused (400), last {mistyped[-1]}")
+print(f"200 wrong answers from one client: {bad.count(400)} refused (400), {bad.count(429)} refused (429)")
+posts = len(one) + len(others) + len(mistyped) + len(bad)
+print(f"letters registered: {Letter.objects.count()}; {posts} posts in {elapsed:.1f} s")
 """
     env = {
         **os.environ,

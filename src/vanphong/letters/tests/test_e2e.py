@@ -92,7 +92,14 @@ def test_a_paper_denunciation_forwarded_and_answered(live_server, browser):
     assert (
         AuditEvent.objects.filter(action=AuditAction.IDENTITY_VIEWED, actor__username="chanhvp").count() == 1
     )
+    # The handlers offered are the office's until a unit is chosen; choosing the bloc
+    # brings its people (htmx), each named with post and unit.
+    assert page.locator(f"#forward-form #id_handler option[value='{handler.pk}']").count() == 0
     page.locator("#forward-form #id_unit").select_option(str(tree.bloc.pk))
+    option = page.locator(f"#forward-form #id_handler option[value='{handler.pk}']")
+    expect(option).to_have_count(1)
+    expect(option).to_contain_text(f"Lê Thị Kiểm — {Role(Role.SPECIALIST).label}, {tree.bloc.name}")
+    page.screenshot(path=str(SHOTS / "letters-2-forward-handlers.png"), full_page=True)
     page.locator("#forward-form #id_handler").select_option(str(handler.pk))
     page.locator("#forward-form #id_instruction").fill("Xác minh, giữ bí mật người tố cáo.")
     page.locator("#forward-form button[type=submit]").click()

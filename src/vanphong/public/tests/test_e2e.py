@@ -80,5 +80,20 @@ def test_a_citizen_writes_and_follows_the_letter_and_the_counts_move(live_server
     second.goto(live_server.url + "/cong-khai/")
     assert _count(second, "today") == 2 and _count(second, "online") == 2
     second.screenshot(path=str(SHOTS / "public-home-phone.png"), full_page=True)
+    # The red button's text is white (the links' dark red on it was unreadable).
+    send = second.locator("main a.btn-danger")
+    assert send.evaluate("e => getComputedStyle(e).color") == "rgb(255, 255, 255)"
+    assert send.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(192, 0, 0)"
+    # "Tra cứu" on one line at 390 px.
+    second.goto(live_server.url + "/cong-khai/tra-cuu/")
+    button = second.locator("main form button[type=submit]")
+    line = float(button.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+    box = button.bounding_box()
+    assert box is not None and box["height"] < 2 * line
+    second.screenshot(path=str(SHOTS / "public-lookup-phone.png"), full_page=True)
+    # A missing page is the public site's own.
+    second.goto(live_server.url + "/cong-khai/bai/999999/")
+    expect(second.locator(".vp-public-name")).to_be_visible()
+    second.screenshot(path=str(SHOTS / "public-404-phone.png"), full_page=True)
     other.close()
     context.close()
