@@ -84,6 +84,8 @@ def layout_of(draft: Draft, *, number: int | None = None, date: dt.date | None =
         body_html=draft.body_html,
         signature_lines=draft.signature_lines(),
         signer_name=draft.signer.full_name if draft.signer else "",
+        cosignature_lines=draft.cosignature_lines() if draft.cosigner else (),
+        cosigner_name=draft.cosigner.full_name if draft.cosigner else "",
         recipients=[f"{name}," for name in recipients + draft.external_recipient_list],
         keep_copy=draft.keep_copy.rstrip(".") + ".",
         is_draft=number is None,

@@ -71,6 +71,18 @@ class Draft(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("signer")
     )
     signer_title = models.CharField(_("signer's title"), max_length=120, blank=True)
+    # A second signature beside the signer's, as minutes (biên bản) are signed by the
+    # meeting's secretary (THƯ KÝ HỘI NGHỊ) beside its chair: printed on the left, on
+    # paper. The digital signature and the number remain the signer's.
+    cosigner = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second signer"),
+    )
+    cosigner_title = models.CharField(_("second signer's title"), max_length=120, blank=True)
     internal_recipients = models.ManyToManyField(  # type: ignore[var-annotated]
         Organization, blank=True, related_name="+", verbose_name=_("recipient organizations")
     )
@@ -142,6 +154,11 @@ class Draft(models.Model):
         if self.signature_form == SignatureForm.OWN or not self.on_behalf_of:
             return [title] if title else []
         return [f"{self.signature_form} {self.on_behalf_of.upper()}", *([title] if title else [])]
+
+    def cosignature_lines(self) -> list[str]:
+        """The bold lines of the second signature block ("THƯ KÝ HỘI NGHỊ"), if any."""
+        title = self.cosigner_title.upper()
+        return [title] if title else []
 
 
 class DraftVersion(models.Model):

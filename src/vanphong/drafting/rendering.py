@@ -94,6 +94,14 @@ class Layout:
     keep_copy: str  # "Lưu Văn phòng Thành ủy.", printed last as "- Lưu …"
     is_draft: bool = False  # "DỰ THẢO", boxed, at the top of the first page
     extra_lines: Sequence[str] = ()  # printed as written under the recipients
+    # A second signature, on the left beside the signer's (minutes: the meeting's
+    # secretary, "THƯ KÝ HỘI NGHỊ", beside its chair); the recipients go under both.
+    cosignature_lines: Sequence[str] = ()
+    cosigner_name: str = ""
+
+    @property
+    def cosigned(self) -> bool:
+        return bool(self.cosignature_lines or self.cosigner_name)
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,8 @@ def render_html(layout: Layout) -> str:
             "stamps": stamps(layout),
             "recipients_label": RECIPIENTS_LABEL,
             "recipients": recipient_lines(layout),
+            # Blank title lines that bring the second signer's name level with the signer's.
+            "cosignature_pad": range(max(0, len(layout.signature_lines) - len(layout.cosignature_lines))),
             "draft_label": DRAFT_LABEL,
             # Cleaned just above to the allow-list: safe to print as markup.
             # Cleaned again: a Layout may come from elsewhere than a saved draft.
@@ -637,27 +647,43 @@ class _DocxBuilder:
 
     def _closing(self) -> None:
         from docx.oxml import OxmlElement
-        from docx.shared import Pt
 
         layout = self.layout
         width = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
-        table = self._table(1, (width * 0.44, width * 0.56), borders=False)
+        rows = 2 if layout.cosigned else 1
+        table = self._table(rows, (width * 0.44, width * 0.56), borders=False)
         # The recipients and signature stay on one page.
-        row_properties = table.rows[0]._tr.get_or_add_trPr()
-        row_properties.append(OxmlElement("w:cantSplit"))
+        for row in table.rows:
+            row_properties = row._tr.get_or_add_trPr()
+            row_properties.append(OxmlElement("w:cantSplit"))
         left, right = table.rows[0].cells
-        self._line(left, RECIPIENTS_LABEL, size=RECIPIENTS_LABEL_SIZE, underline=True, left=True, first=True)
+        if layout.cosigned:
+            # The second signer on the left, level with the signer; the recipients under.
+            pad = max(0, len(layout.signature_lines) - len(layout.cosignature_lines))
+            self._signature(left, [*layout.cosignature_lines, *[""] * pad], layout.cosigner_name)
+            left = table.rows[1].cells[0]
+            self._line(left, "", first=True)
+            self._line(left, RECIPIENTS_LABEL, size=RECIPIENTS_LABEL_SIZE, underline=True, left=True)
+        else:
+            self._line(
+                left, RECIPIENTS_LABEL, size=RECIPIENTS_LABEL_SIZE, underline=True, left=True, first=True
+            )
         for line in recipient_lines(layout):
             self._line(left, f"- {line}", size=RECIPIENTS_SIZE, left=True)
         for line in layout.extra_lines:
             self._line(left, line, size=RECIPIENTS_SIZE, left=True)
+        self._signature(right, layout.signature_lines, layout.signer_name)
+
+    def _signature(self, cell: Any, lines: Sequence[str], name: str) -> None:
+        from docx.shared import Pt
+
         first = True
-        for line in layout.signature_lines:
-            self._line(right, line.upper(), bold=True, first=first)
+        for line in lines:
+            self._line(cell, line.upper(), bold=True, first=first)
             first = False
-        space = self._line(right, "", first=first)
+        space = self._line(cell, "", first=first)
         space.paragraph_format.space_after = Pt(SIGNATURE_HEIGHT_MM / MM_PER_INCH * 72 - BODY_SIZE)
-        self._line(right, layout.signer_name, bold=True)
+        self._line(cell, name, bold=True)
 
 
 def _is_block(node: _Node | str) -> bool:

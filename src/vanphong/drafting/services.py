@@ -77,6 +77,8 @@ CONTENT_FIELDS = [
     "on_behalf_of",
     "signer",
     "signer_title",
+    "cosigner",
+    "cosigner_title",
     "external_recipients",
     "keep_copy",
     "secrecy",
@@ -117,6 +119,12 @@ def _header_fields(draft: Draft) -> dict[str, Any]:
         "place": draft.place,
         "signature": " / ".join(draft.signature_lines()),
         "signer": draft.signer.full_name if draft.signer else "",
+        # Only when there is one: the versions saved before it compare as they were.
+        **(
+            {"cosignature": f"{' / '.join(draft.cosignature_lines())} — {draft.cosigner.full_name}"}
+            if draft.cosigner
+            else {}
+        ),
         "recipients": recipients + draft.external_recipient_list,
         "keep_copy": draft.keep_copy,
         "secrecy": str(Secrecy(draft.secrecy).label),
@@ -157,6 +165,7 @@ def _check_content(
         "issuing_body",
         "on_behalf_of",
         "signer_title",
+        "cosigner_title",
         "keep_copy",
     ):
         cleaned[name] = " ".join(str(cleaned.get(name) or "").split())
@@ -188,6 +197,10 @@ def _check_content(
     signer = cleaned.get("signer")
     if signer is not None and (problem := registry_services.signer_problem(signer, organization, secrecy)):
         errors["signer"] = problem
+    if cleaned.get("cosigner") is not None and not cleaned["cosigner_title"]:
+        errors["cosigner_title"] = _(
+            "Enter the title printed over the second signature, e.g. THƯ KÝ HỘI NGHỊ."
+        )
     if any(org.pk == organization.pk for org in recipients):
         errors["internal_recipients"] = _("The issuer cannot be one of the recipients.")
     if errors:
@@ -210,6 +223,8 @@ def draft_create(
     on_behalf_of: str = "",
     signer: Person | None = None,
     signer_title: str = "",
+    cosigner: Person | None = None,
+    cosigner_title: str = "",
     internal_recipients: Sequence[Organization] = (),
     external_recipients: str = "",
     keep_copy: str = "Lưu Văn phòng",
@@ -235,6 +250,8 @@ def draft_create(
             "on_behalf_of": on_behalf_of,
             "signer": signer,
             "signer_title": signer_title,
+            "cosigner": cosigner,
+            "cosigner_title": cosigner_title,
             "external_recipients": external_recipients,
             "keep_copy": keep_copy,
             "secrecy": secrecy,
@@ -313,7 +330,11 @@ def draft_update(
     draft.save()
     version = _snapshot_version(draft, actor=actor)
     changed = sorted(
-        {name for name in fields if fields[name] != before_version.fields.get(name)}
+        {
+            name
+            for name in fields.keys() | before_version.fields.keys()
+            if fields.get(name) != before_version.fields.get(name)
+        }
         | ({"abstract"} if draft.abstract != before_version.abstract else set())
         | ({"body"} if draft.body_html != before_version.body_html else set())
     )

@@ -39,23 +39,39 @@ def when_text(at: dt.datetime) -> str:
     )
 
 
-def _office_chief_name(meeting: Meeting) -> str:
-    chief = (
+SIGNER_TITLE = "CHÁNH VĂN PHÒNG"
+
+
+SIGNER_TITLES = {Role.OFFICE_CHIEF: "CHÁNH VĂN PHÒNG", Role.OFFICE_DEPUTY_CHIEF: "PHÓ CHÁNH VĂN PHÒNG"}
+
+
+def office_signer(meeting: Meeting) -> Membership | None:
+    """Who signs the giấy mời (T/L the body): the office's chief, else a deputy chief."""
+    holding = (
         Membership.objects.current()
         .filter(
             organization__path__startswith=meeting.organization.path,
             organization__depth=meeting.organization.depth + 1,
             organization__kind__is_office=True,
-            role=Role.OFFICE_CHIEF,
+            role__in=list(SIGNER_TITLES),
+            person__is_active=True,
         )
         .select_related("person")
-        .first()
     )
-    return chief.person.full_name if chief else ""
+    return min(holding, key=lambda m: (m.role != Role.OFFICE_CHIEF, m.pk), default=None)
+
+
+def signature_lines(meeting: Meeting, signer: Membership | None = None) -> list[str]:
+    title = SIGNER_TITLES.get(Role(signer.role), SIGNER_TITLE) if signer else SIGNER_TITLE
+    return [f"T/L {BODY_NAMES.get(meeting.kind.invited_body, 'Ban Thường vụ').upper()}", title]
 
 
 def layout_of(meeting: Meeting, *, on: dt.date | None = None) -> rendering.Layout:
     superior, issuer = header_of(meeting.organization)
+    numbered = meeting.invitation_outgoing
+    holding = office_signer(meeting)
+    signer = numbered.signer if numbered else (holding.person if holding else None)
+    lines = numbered.signer_title.split(" / ") if numbered and numbered.signer_title else None
     invited = list(meeting.invitations.select_related("person").order_by("-is_member", "person__sort_key"))
     names = ", ".join(f"đồng chí {inv.person.full_name}" for inv in invited)
     body = [
@@ -82,20 +98,18 @@ def layout_of(meeting: Meeting, *, on: dt.date | None = None) -> rendering.Layou
         issuing_body=issuer,
         type_abbreviation=TYPE_ABBREVIATION,
         issuer_abbreviation=meeting.organization.abbreviation,
-        number=None,
+        # The number and date the register gave it when it was first sent (None: not yet).
+        number=numbered.number if numbered else None,
         place=usual_place(meeting.organization),
-        date=on or timezone.localdate(),
+        date=numbered.issued_on if numbered else (on or timezone.localdate()),
         type_name=TYPE_NAME,
         abstract="",
         is_official_letter=False,
         secrecy_label="",
         urgency_label="",
         body_html="".join(body),
-        signature_lines=[
-            f"T/L {BODY_NAMES.get(meeting.kind.invited_body, 'Ban Thường vụ').upper()}",
-            "CHÁNH VĂN PHÒNG",
-        ],
-        signer_name=_office_chief_name(meeting),
+        signature_lines=lines or signature_lines(meeting, holding),
+        signer_name=signer.full_name if signer else "",
         recipients=["Như thành phần mời,"],
         keep_copy="Lưu Văn phòng.",
     )

@@ -368,8 +368,7 @@ def minutes_html(record: Record) -> str:
     html += "<h3>III. KẾT THÚC</h3>"
     closing = f"Hội nghị kết thúc lúc {_clock(end)} cùng ngày." if end else "Hội nghị kết thúc cùng ngày."
     html += _p(f"{closing} Biên bản đã được thông qua trước hội nghị.")
-    if meeting.secretary:
-        html += _p(f"đồng chí {meeting.secretary.full_name}.", bold="Thư ký hội nghị:")
+    # The meeting's secretary signs beside the chair (the draft's second signature).
     return html
 
 

@@ -196,6 +196,16 @@ class Meeting(models.Model):
     )
     # The giấy mời, rendered in the Party's layout when the invitations are sent.
     invitation_pdf = models.FileField(_("invitation"), upload_to="meetings/invitations/%Y/", blank=True)
+    # Its number (e.g. 07-GM/TU), drawn from the outgoing register when it is first sent
+    # and kept when it is sent again after changes.
+    invitation_outgoing = models.ForeignKey(
+        OutgoingDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invitation's register entry"),
+    )
     invited_at = models.DateTimeField(_("invitations sent at"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

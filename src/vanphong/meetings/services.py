@@ -914,6 +914,8 @@ def invitations_send(*, actor: Person, meeting: Meeting) -> Meeting:
         raise ValidationError(_("The invitations go out before the meeting opens."), code="state")
     if not meeting.invitations.exists():
         raise ValidationError(_("Invite someone first."), code="nobody")
+    if meeting.invitation_outgoing is None and (holding := giay_moi.office_signer(meeting)) is not None:
+        meeting.invitation_outgoing = _invitation_number(actor, meeting, holding)
     pdf = giay_moi.render_pdf(meeting)
     old = meeting.invitation_pdf.name if meeting.invitation_pdf else ""
     meeting.invitation_pdf.save("giay-moi.pdf", ContentFile(pdf), save=False)
@@ -923,7 +925,7 @@ def invitations_send(*, actor: Person, meeting: Meeting) -> Meeting:
     before = meeting.state
     meeting.state = MeetingState.INVITED
     meeting.invited_at = now
-    meeting.save(update_fields=["invitation_pdf", "state", "invited_at"])
+    meeting.save(update_fields=["invitation_pdf", "invitation_outgoing", "state", "invited_at"])
     url = reverse("meetings_meeting", args=[meeting.pk])
     text = _("You are invited: %(title)s, %(when)s.") % {
         "title": meeting.title,
@@ -949,9 +951,40 @@ def invitations_send(*, actor: Person, meeting: Meeting) -> Meeting:
         target=meeting,
         organization=meeting.organization,
         before={"state": before},
-        after={"state": meeting.state, "told": told, "sha256": hashlib.sha256(pdf).hexdigest()},
+        after={
+            "state": meeting.state,
+            "told": told,
+            "symbol": meeting.invitation_outgoing.symbol if meeting.invitation_outgoing else "",
+            "sha256": hashlib.sha256(pdf).hexdigest(),
+        },
     )
     return meeting
+
+
+def _invitation_number(actor: Person, meeting: Meeting, holding: Membership) -> OutgoingDocument:
+    """The giấy mời's number, drawn as every outgoing document's is, from the issuer's
+    series of its type in the outgoing register (`registry.services.outgoing_register`),
+    in this transaction: a refused sending draws none. The office sends it on the body's
+    behalf (T/L, signed by its chief), so the number is drawn as the system's (the
+    register's own checks on the signer and the series still run); the sending is
+    audited with the symbol, under the sender's name. An office with neither chief nor
+    deputy chief has nobody to sign it: it goes unnumbered, as it went before."""
+    try:
+        return registry_services.outgoing_register(
+            actor=None,
+            organization=meeting.organization,
+            issued_on=timezone.localdate(),
+            document_type=DocumentType.objects.get(code="giay-moi"),
+            abstract=f"Mời dự {meeting.title}",
+            signer=holding.person,
+            signer_title=" / ".join(giay_moi.signature_lines(meeting, holding)),
+            recipients="Như thành phần mời,\nLưu Văn phòng.",
+            drafter=actor,
+        )
+    except ValidationError as error:
+        # The register's refusal (e.g. the chief may not sign for the committee) is the
+        # sending's: say it whole rather than against the register's form fields.
+        raise ValidationError(error.messages, code="register") from error
 
 
 @transaction.atomic
@@ -1311,6 +1344,7 @@ def note_save(
 # How a signer's role in the committee is printed under the signature.
 SIGNER_TITLES = {Role.SECRETARY: "Bí thư", Role.DEPUTY_SECRETARY: "Phó Bí thư"}
 MINUTES_SIGNER_TITLE = "Chủ trì hội nghị"
+MINUTES_COSIGNER_TITLE = "Thư ký hội nghị"  # the meeting's secretary signs beside the chair
 MINUTES_TYPE = "bien-ban"
 NOTICE_TYPE = "thong-bao"
 ATTENDEES = "Các đồng chí dự họp"  # printed under "Nơi nhận:"
@@ -1366,6 +1400,8 @@ def minutes_prepare(*, actor: Person, meeting: Meeting) -> Draft:
             signature_form=SignatureForm.OWN,
             signer=signer,
             signer_title=MINUTES_SIGNER_TITLE,
+            cosigner=meeting.secretary,
+            cosigner_title=MINUTES_COSIGNER_TITLE if meeting.secretary else "",
             external_recipients=ATTENDEES,
         )
         papers.minutes = draft

@@ -164,6 +164,7 @@ def _hashable(layout: Layout) -> Layout:
         signature_lines=tuple(layout.signature_lines),
         recipients=tuple(layout.recipients),
         extra_lines=tuple(layout.extra_lines),
+        cosignature_lines=tuple(layout.cosignature_lines),
     )
 
 
@@ -554,6 +555,68 @@ def test_recipients_at_the_left_smaller_with_the_office_copy_last():
             if e["orientation"] == "h" and span(label)["top"] < e["top"] < span(label)["bottom"] + 2
         ]
     assert any(abs(e["x0"] - span(label)["x0"]) < 1 and abs(e["x1"] - span(label)["x1"]) < 3 for e in lines)
+
+
+def bien_ban(**changes: Any) -> Layout:
+    """Minutes, signed by the chair on the right and the meeting's secretary on the left."""
+    layout = cong_van(
+        type_abbreviation="BB",
+        type_name="BIÊN BẢN",
+        abstract="Hội nghị Ban Thường vụ Thành ủy tháng 12 năm 2026",
+        is_official_letter=False,
+        body_html=NQ_BODY,
+        signature_lines=["CHỦ TRÌ HỘI NGHỊ"],
+        signer_name="Vũ Thị Thu Thủy",
+        cosignature_lines=["THƯ KÝ HỘI NGHỊ"],
+        cosigner_name="Đặng Văn Minh",
+        recipients=["Các đồng chí dự họp,"],
+    )
+    return dataclasses.replace(layout, **changes)
+
+
+def test_a_second_signature_on_the_left_level_with_the_signers_and_recipients_under():
+    result = pdf_of(bien_ban())
+    page = words(result.data, result.signature_box[0])
+    chair_title = line_of(page, "CHỦ", "TRÌ", "HỘI", "NGHỊ")
+    chair = line_of(page, "Vũ", "Thị", "Thu", "Thủy")
+    clerk_title = line_of(page, "THƯ", "KÝ", "HỘI", "NGHỊ")
+    clerk = line_of(page, "Đặng", "Văn", "Minh")
+    for run in (chair_title, chair, clerk_title, clerk):
+        assert all(is_bold(w) and round(w["size"]) == 14 for w in run)
+    # Side by side: the secretary on the left half, the chair on the right, level.
+    assert span(clerk)["x1"] < PAGE_W / 2 < span(chair)["x0"]
+    assert abs(span(clerk_title)["top"] - span(chair_title)["top"]) < 2
+    assert abs(span(clerk)["top"] - span(chair)["top"]) < 2
+    # The stamp's box is still the chair's, between their title and name.
+    _index, x1, y1, x2, y2 = result.signature_box
+    assert abs((x1 + x2) / 2 - centre(chair)) < 2
+    assert span(chair_title)["bottom"] <= PAGE_H - y2 + 1 and PAGE_H - y1 <= span(chair)["top"] + 1
+    # The recipients under both.
+    label = line_of(page, "Nơi", "nhận:")
+    assert span(label)["top"] > span(clerk)["bottom"]
+    # A title line more on the signer's side: the names stay level.
+    two_lines = pdf_of(bien_ban(signature_lines=["T/M ĐOÀN CHỦ TỊCH", "CHỦ TRÌ HỘI NGHỊ"]))
+    page = words(two_lines.data, two_lines.signature_box[0])
+    assert (
+        abs(
+            span(line_of(page, "Đặng", "Văn", "Minh"))["top"]
+            - span(line_of(page, "Vũ", "Thị", "Thu", "Thủy"))["top"]
+        )
+        < 2
+    )
+
+
+def test_docx_prints_the_second_signature_beside_the_signers():
+    document = docx_of(bien_ban())
+    closing = document.tables[-1]
+    assert len(closing.rows) == 2
+    left, right = (cell.text.split("\n") for cell in closing.rows[0].cells)
+    assert [line for line in left if line] == ["THƯ KÝ HỘI NGHỊ", "Đặng Văn Minh"]
+    assert [line for line in right if line] == ["CHỦ TRÌ HỘI NGHỊ", "Vũ Thị Thu Thủy"]
+    under = closing.rows[1].cells[0].text
+    assert "Nơi nhận:" in under and "- Các đồng chí dự họp," in under
+    # Without one, one row as before.
+    assert len(docx_of(cong_van()).tables[-1].rows) == 1
 
 
 def test_recipient_lines_dash_and_keep_word():

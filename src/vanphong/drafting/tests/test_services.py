@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from vanphong.core.models import AuditEvent, Role, Secrecy
 from vanphong.core.tests.factories import make_person, persona
-from vanphong.drafting import selectors, services
+from vanphong.drafting import layout, selectors, services
 from vanphong.drafting.models import Decision, DraftState
 from vanphong.drafting.services import AuditAction
 from vanphong.drafting.tests.conftest import PIN
@@ -63,6 +63,29 @@ def test_refusals_are_keyed_to_their_fields(make_draft, tree, member):
     with pytest.raises(ValidationError) as refused:
         make_draft(abstract="  ", place="", signer=member, internal_recipients=[tree.city])
     assert set(refused.value.message_dict) == {"abstract", "place", "signer", "internal_recipients"}
+
+
+def test_a_second_signer_prints_beside_the_signer_and_is_kept_by_each_version(make_draft, specialist):
+    with pytest.raises(ValidationError) as refused:
+        make_draft(cosigner=specialist)
+    assert set(refused.value.message_dict) == {"cosigner_title"}
+    draft = make_draft(cosigner=specialist, cosigner_title="  Thư ký   hội nghị ")
+    assert draft.cosigner_title == "Thư ký hội nghị"
+    printed = layout.layout_of(draft)
+    assert (list(printed.cosignature_lines), printed.cosigner_name) == (
+        ["THƯ KÝ HỘI NGHỊ"],
+        specialist.full_name,
+    )
+    assert draft.versions.get().fields["cosignature"] == f"THƯ KÝ HỘI NGHỊ — {specialist.full_name}"
+    # A change elsewhere keeps it; taking it off is a change of the header, versioned.
+    draft = services.draft_update(actor=specialist, draft=draft, abstract="V/v biên bản hội nghị")
+    assert draft.cosigner == specialist
+    draft = services.draft_update(actor=specialist, draft=draft, cosigner=None, cosigner_title="")
+    assert draft.version == 3 and not layout.layout_of(draft).cosigned
+    changed = AuditEvent.objects.filter(action=AuditAction.DRAFT_SAVED).order_by("pk").last().after["changed"]
+    assert changed == ["cosignature"]
+    # Without one, a version records nothing of it (the versions before it compare alike).
+    assert "cosignature" not in make_draft().versions.get().fields
 
 
 def test_classified_drafts_only_on_an_isolated_lan(make_draft, settings, specialist):

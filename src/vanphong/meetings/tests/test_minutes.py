@@ -176,6 +176,11 @@ def test_the_minutes_print_in_the_party_layout(held, committee):
     pdf = text_of_pdf(layout.render_pdf(draft).data)
     for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BIÊN BẢN", "II. NỘI DUNG", committee.secretary.full_name):
         assert expected in pdf
+    # Signed by the chair and, beside them, the meeting's secretary (the office's specialist).
+    assert (draft.cosigner, draft.cosigner_title) == (committee.specialist, "Thư ký hội nghị")
+    for text in (words, pdf):
+        assert "CHỦ TRÌ HỘI NGHỊ" in text and "THƯ KÝ HỘI NGHỊ" in text
+        assert committee.specialist.full_name in text
 
 
 def test_the_speakers_come_from_the_queue_in_order(held, committee):

@@ -3,6 +3,7 @@ input refused at its field with nothing written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pdfplumber
@@ -23,6 +24,7 @@ from vanphong.meetings.models import (
     Response,
 )
 from vanphong.meetings.tests.conftest import at, btv_kind, pdf_bytes, upload
+from vanphong.registry.models import Direction, OutgoingDocument
 from vanphong.schedule.models import Event, EventKind
 
 
@@ -157,6 +159,49 @@ def test_invitations_go_out_in_the_app_and_by_mail(meeting, committee, django_ca
     services.invitations_send(actor=committee.specialist, meeting=meeting)
     assert Notification.objects.count() == 7
     assert events(services.AuditAction.INVITATIONS_SENT) == 2
+
+
+def test_the_invitation_is_numbered_in_the_outgoing_register_once(meeting, committee):
+    services.invitations_send(actor=committee.specialist, meeting=meeting)
+    meeting.refresh_from_db()
+    numbered = meeting.invitation_outgoing
+    symbol = f"01-GM/{meeting.organization.abbreviation}"
+    assert numbered.symbol == symbol
+    assert (numbered.document_type.code, numbered.signer, numbered.issued_on) == (
+        "giay-moi",
+        committee.office_chief,
+        timezone.localdate(),
+    )
+    assert numbered.register.direction == Direction.OUTGOING and not numbered.register.is_classified
+
+    def printed() -> str:
+        meeting.refresh_from_db()
+        with meeting.invitation_pdf.open("rb") as stream, pdfplumber.open(stream) as pdf:
+            return " ".join((pdf.pages[0].extract_text() or "").split())
+
+    assert f"Số: {symbol}" in printed() or f"Số {symbol}" in printed()
+    assert committee.office_chief.full_name in printed()
+    # Sent again after a change: the same number, no second entry.
+    services.invitee_add(actor=committee.specialist, meeting=meeting, person=committee.office_chief)
+    services.invitations_send(actor=committee.specialist, meeting=meeting)
+    assert OutgoingDocument.objects.filter(document_type__code="giay-moi").count() == 1
+    assert symbol in printed()
+    event = AuditEvent.objects.filter(action=services.AuditAction.INVITATIONS_SENT).last()
+    assert (event.actor_id, event.after["symbol"]) == (committee.specialist.pk, symbol)
+    # The next meeting's invitation takes the next number of the series.
+    other = services.meeting_create(
+        actor=committee.specialist,
+        organization=meeting.organization,
+        kind=meeting.kind,
+        title="Hội nghị Ban Thường vụ tháng sau",
+        starts_at=meeting.starts_at + dt.timedelta(days=30),
+        chair=committee.secretary,
+        secretary=committee.specialist,
+        confirm_double_booking=True,
+    )
+    services.invitations_send(actor=committee.specialist, meeting=other)
+    other.refresh_from_db()
+    assert other.invitation_outgoing.symbol == f"02-GM/{meeting.organization.abbreviation}"
 
 
 def test_a_member_confirms_declines_or_delegates(meeting, committee):
