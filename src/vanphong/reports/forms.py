@@ -58,6 +58,12 @@ class ReportFormSettings(forms.Form):
         self.fields["organization"].queryset = committees  # type: ignore[attr-defined]
         self.fields["recipients_root"].queryset = units  # type: ignore[attr-defined]
         self.fields["recipients"].queryset = units  # type: ignore[attr-defined]
+        # Most offices ask for one committee only: it is chosen for them, and asked of
+        # its whole tree until they say otherwise.
+        only = list(committees[:2])
+        if len(only) == 1:
+            self.fields["organization"].initial = only[0].pk
+            self.fields["recipients_root"].initial = only[0].pk
 
 
 class FieldRow(forms.Form):

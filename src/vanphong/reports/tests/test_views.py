@@ -240,3 +240,10 @@ def test_the_board_lists_its_organizations_a_page_at_a_time(client, period, khoi
     # A page past the end or not a number shows what there is, never an error.
     assert client.get(url, {"page": "9"}).status_code == 200
     assert client.get(url, {"page": "x"}).content.decode().count("data-organization=") == 2
+
+
+def test_an_office_of_one_committee_finds_it_chosen(client, khoi, tree):
+    client.force_login(khoi.office)
+    page = client.get(reverse("report_form_create")).content.decode()
+    chosen = f'<option value="{tree.bloc.pk}" selected>'
+    assert page.count(chosen) == 2  # the committee, and the tree its form is asked of
