@@ -973,7 +973,8 @@ def _invitation_number(actor: Person, meeting: Meeting, holding: Membership) -> 
         return registry_services.outgoing_register(
             actor=None,
             organization=meeting.organization,
-            issued_on=timezone.localdate(),
+            # Never dated after the meeting it invites to (one recorded afterwards).
+            issued_on=min(timezone.localdate(), timezone.localtime(meeting.starts_at).date()),
             document_type=DocumentType.objects.get(code="giay-moi"),
             abstract=f"Mời dự {meeting.title}",
             signer=holding.person,

@@ -41,7 +41,8 @@ def _pdf(title: str, paragraphs: list[str]) -> ContentFile[bytes]:
         "<!doctype html><meta charset='utf-8'><body style='font-family: \"Liberation Serif\"; "
         f"font-size: 14pt'><h1 style='font-size: 16pt; text-align: center'>{title}</h1>{body}</body>"
     )
-    return ContentFile(pdf_from_html(html), name="du-thao-quy-che.pdf")
+    # Named by its title, as an office names the file it uploads: the title shown is the name's.
+    return ContentFile(pdf_from_html(html), name=f"{title}.pdf")
 
 
 def load_demo(*, city: Organization, out: Callable[[str], None]) -> dict[str, int]:

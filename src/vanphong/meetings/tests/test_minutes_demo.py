@@ -6,6 +6,7 @@ tasks on the follow-up board; loaded once."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from vanphong.core import services as core_services
 from vanphong.core.models import Person, Role, Secrecy
@@ -56,6 +57,13 @@ def test_the_demo_past_meeting_has_minutes_and_a_notice_on_the_board(issue_crede
     papers = MeetingPapers.objects.get(meeting=past)
     assert papers.minutes.state == DraftState.SIGNED and papers.minutes.outgoing.symbol == "01-BB/TU"
     assert papers.notice.state == DraftState.SIGNED and papers.notice.outgoing.symbol == "01-TB/TU"
+    # Dated the meeting's day or the day after, never days later.
+    held_on = timezone.localtime(past.starts_at).date()
+    for paper in (papers.minutes, papers.notice):
+        assert 0 <= (paper.outgoing.issued_on - held_on).days <= 1
+    # The minutes carry the meeting's secretary beside the chair; the giấy mời its number.
+    assert papers.minutes.cosigner == past.secretary
+    assert past.invitation_outgoing.symbol == "01-GM/TU" and past.invitation_outgoing.issued_on <= held_on
     # The voting demo ran first: the minutes report its secret ballot.
     vote = Vote.objects.get(meeting=past)
     assert vote.question in papers.minutes.body_html and "bỏ phiếu kín" in papers.minutes.body_html

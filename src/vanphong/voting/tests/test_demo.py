@@ -53,6 +53,8 @@ def test_the_demo_votes():
     tally = selectors.consultation_tally(consultation)
     assert (tally.members, tally.answered, tally.votes_for, tally.votes_against) == (6, 2, 1, 1)
     assert not consultation.is_closed and consultation.documents.count() == 1
+    # Its document titled in words, not by a file name.
+    assert consultation.documents.get().title == "Dự thảo Quy chế làm việc của Ban Thường vụ Thành ủy"
     assert set(
         consultation.recipients.filter(answered_at__isnull=True).values_list("reminders", flat=True)
     ) == {1}

@@ -93,9 +93,24 @@ def test_a_secret_vote_in_two_browsers(live_server, browser, tmp_path, settings)
     box = button.bounding_box()
     assert box is not None and box["height"] >= 48 and box["width"] >= 600
     tablet.screenshot(path=str(SHOTS / "voting-ballot-tablet.png"), full_page=True)
+    # A secret ballot asks before it is cast: dismissed, nothing is sent; accepted, it counts.
+    asked: list[str] = []
+    label = button.inner_text().strip()
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    tablet.once("dialog", lambda dialog: answer(dialog, False))
+    button.click()
+    tablet.wait_for_timeout(300)
+    assert not Voter.objects.filter(vote=vote).exists()
+    expect(button).to_be_visible()
+    tablet.once("dialog", lambda dialog: answer(dialog, True))
     button.click()
     expect(tablet.locator(f"#ballot-{vote.pk} .voted")).to_be_visible()
     expect(tablet.locator(f"#ballot-{vote.pk} button")).to_have_count(0)
+    assert len(asked) == 2 and all(label in message for message in asked)
     services.ballot_cast(actor=other, vote=vote, choice="against")
     assert Voter.objects.filter(vote=vote).count() == 2
 

@@ -36,6 +36,8 @@ def test_the_chair_opens_a_vote_and_a_member_votes_with_big_buttons(running, com
     member = client_for(committee.standing[0])
     panel = member.get(f"/voting/meetings/{running.pk}/panel/")
     assert f'id="ballot-{vote.pk}"'.encode() in panel.content and b'value="for"' in panel.content
+    # A secret ballot's every button asks before it is cast (htmx's confirm).
+    assert panel.content.decode().count("hx-confirm=") == 3
     voted = member.post(f"/voting/votes/{vote.pk}/ballot/", {"choice": "for"}, headers={"HX-Request": "true"})
     assert voted.status_code == 200 and b"voted" in voted.content
     again = member.post(f"/voting/votes/{vote.pk}/ballot/", {"choice": "against"})
@@ -61,6 +63,11 @@ def test_the_quorum_refusal_is_shown_and_nothing_recorded(meeting, committee):
 
 def test_outsiders_do_not_see_a_meeting_s_votes(running, committee, outsider):
     vote = services.vote_open(actor=committee.secretary, meeting=running, question="Câu hỏi", kind="named")
+    # A named vote is cast with one tap (it is shown by name, nothing to take back unseen).
+    assert (
+        "hx-confirm="
+        not in client_for(committee.standing[0]).get(f"/voting/meetings/{running.pk}/panel/").content.decode()
+    )
     client = client_for(outsider)
     assert client.get(f"/voting/meetings/{running.pk}/").status_code == 404
     assert client.get(f"/voting/votes/{vote.pk}/").status_code == 404
@@ -135,7 +142,11 @@ def test_consultation_pages(tree, committee, outsider, media):
     assert b"answer-form" in page.content and b'id="recipients"' not in page.content
     refused = member.post(f"/voting/consultations/{consultation.pk}/", {"choice": "against", "opinion": ""})
     assert refused.status_code == 422 and b"id_opinion_error" in refused.content
-    member.post(f"/voting/consultations/{consultation.pk}/", {"choice": "for", "opinion": "Nhất trí"})
+    # The answer's badge: green in favour, red against, grey not voting.
+    for choice, colour in (("against", "danger"), ("abstain", "secondary"), ("for", "success")):
+        member.post(f"/voting/consultations/{consultation.pk}/", {"choice": choice, "opinion": "Nhất trí"})
+        page = member.get(f"/voting/consultations/{consultation.pk}/").content.decode()
+        assert f'text-bg-{colour} answered" data-choice="{choice}"' in page
     assert Recipient.objects.get(person=committee.deputy).choice == "for"
     assert member.post(f"/voting/consultations/{consultation.pk}/remind/").status_code == 403
 
