@@ -120,3 +120,22 @@ def test_the_chair_runs_the_items_and_the_queue_a_member_follows(live_server, br
     phone.goto(url)
     expect(phone.locator("#live-item-title")).to_contain_text(titles[1])
     phone.screenshot(path=str(SHOTS / "meetings-live-phone.png"), full_page=True)
+
+    # The chair opens a vote: the member's live page shows it within 2 s and leads to
+    # the ballot (voting declares it; meetings shows it).
+    from vanphong.voting import services as voting
+
+    for person in (chair, member):
+        services.check_in(actor=office, invitation=meeting.invitations.get(person=person))
+    vote = voting.vote_open(
+        actor=chair, meeting=meeting, question="Thông qua Chương trình công tác", kind="secret"
+    )
+    notice = tablet.locator("[data-notice]")
+    expect(notice).to_contain_text("Thông qua Chương trình công tác", timeout=2_000)
+    tablet.screenshot(path=str(SHOTS / "meetings-live-vote.png"), full_page=True)
+    notice.locator("a").click()
+    expect(tablet.locator(f"#ballot-{vote.pk}")).to_be_visible()
+    voting.vote_close(actor=chair, vote=vote)
+    tablet.goto(url)
+    expect(tablet.locator("#live-item-title")).to_contain_text(titles[1])
+    assert tablet.locator("[data-notice]").count() == 0
