@@ -33,6 +33,7 @@ from vanphong.attachments.models import TYPE_LABELS, Attachment, FileRole
 from vanphong.core import audit
 from vanphong.core.models import Person, Secrecy
 from vanphong.core.permissions import Action, can
+from vanphong.core.storage import files_removed_on_failure
 from vanphong.registry import services as registry_services
 from vanphong.registry.models import IncomingDocument
 from vanphong.signatures import services as signature_services
@@ -214,13 +215,8 @@ def attachment_add(*, actor: Person, document: IncomingDocument, upload: File[An
 
     The stored file is removed if this transaction rolls back; if an enclosing
     transaction of the caller rolls back later, the file is left unreferenced."""
-    stored: list[str] = []
-    try:
+    with files_removed_on_failure() as stored:
         return _attachment_add(actor=actor, document=document, upload=upload, stored=stored)
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from vanphong.core import audit
 from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.core.permissions import Action, can
+from vanphong.core.storage import files_removed_on_failure
 from vanphong.drafting import layout, selectors
 from vanphong.drafting.html import body_text, clean_body
 from vanphong.drafting.models import (
@@ -533,18 +533,12 @@ def draft_sign(*, actor: Person, draft: Draft, credential: SigningCredential, pi
 
     Raises PermissionDenied for anyone but the designated signer, ValidationError
     (keyed "pin" or "credential") with a message naming the problem."""
-    stored: list[str] = []
-    try:
-        return _draft_sign(actor=actor, draft=draft, credential=credential, pin=pin, stored=stored)
-    except ValidationError as error:
-        for name in stored:
-            default_storage.delete(name)
-        _record_refusal(actor=actor, draft=draft, error=error)
-        raise
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
+    with files_removed_on_failure() as stored:
+        try:
+            return _draft_sign(actor=actor, draft=draft, credential=credential, pin=pin, stored=stored)
+        except ValidationError as error:
+            _record_refusal(actor=actor, draft=draft, error=error)
+            raise
 
 
 @transaction.atomic

@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,6 +27,7 @@ from vanphong.attachments import services as attachment_services
 from vanphong.core import audit
 from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.core.permissions import Action, can
+from vanphong.core.storage import files_removed_on_failure
 from vanphong.exchange import selectors
 from vanphong.exchange.models import Delivery, DeliveryState
 from vanphong.handling.services import notify
@@ -88,13 +88,8 @@ def outgoing_send(*, actor: Person, outgoing: OutgoingDocument) -> list[Delivery
             )
             % {"symbol": outgoing.symbol, "secrecy": Secrecy(outgoing.secrecy).label}
         )
-    stored: list[str] = []
-    try:
+    with files_removed_on_failure() as stored:
         return _send(actor=actor, outgoing=outgoing, stored=stored)
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
 
 
 @transaction.atomic
@@ -361,31 +356,25 @@ def package_import(*, actor: Person, organization: Organization, data: bytes) ->
     fields = _metadata_errors(metadata, pdf)
     if not pdf.startswith(b"%PDF"):
         raise ValidationError({"package": _("document.pdf in the package is not a PDF.")})
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            check = signature_services.pdf_check(pdf)
-            delivery = Delivery(
-                organization=organization,
-                sha256=check.sha256,
-                signature_check=check,
-                sent_by=None,
-                state=DeliveryState.RECEIVED,
-                received_by=actor,
-                received_at=timezone.now(),
-                **fields,
-            )
-            delivery.pdf.save("package.pdf", ContentFile(pdf), save=False)
-            stored.append(delivery.pdf.name)
-            delivery.save()
-            audit.record(
-                actor=actor,
-                action=AuditAction.IMPORTED,
-                target=delivery,
-                after={"symbol": delivery.symbol, "issuer": delivery.issuer, "signature": check.status},
-            )
-            return delivery
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
+    with files_removed_on_failure() as stored, transaction.atomic():
+        check = signature_services.pdf_check(pdf)
+        delivery = Delivery(
+            organization=organization,
+            sha256=check.sha256,
+            signature_check=check,
+            sent_by=None,
+            state=DeliveryState.RECEIVED,
+            received_by=actor,
+            received_at=timezone.now(),
+            **fields,
+        )
+        delivery.pdf.save("package.pdf", ContentFile(pdf), save=False)
+        stored.append(delivery.pdf.name)
+        delivery.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.IMPORTED,
+            target=delivery,
+            after={"symbol": delivery.symbol, "issuer": delivery.issuer, "signature": check.status},
+        )
+        return delivery

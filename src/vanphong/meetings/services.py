@@ -35,6 +35,7 @@ from vanphong.core import audit
 from vanphong.core.models import Membership, Organization, Person, Role, Secrecy
 from vanphong.core.permissions import Action, can
 from vanphong.core.selectors import committee_leaders, unit_problem
+from vanphong.core.storage import files_removed_on_failure
 from vanphong.drafting import selectors as drafting_selectors
 from vanphong.drafting import services as drafting_services
 from vanphong.drafting.models import Draft, DraftState, SignatureForm
@@ -656,8 +657,7 @@ def document_add(
     PDF (checked as attachments are: type read from the bytes, size, opens without a
     password). A classified item carries none (DOMAIN.md §2). The stored file is
     removed again if the transaction rolls back."""
-    stored: list[str] = []
-    try:
+    with files_removed_on_failure() as stored:
         return _document_add(
             actor=actor,
             item=item,
@@ -668,10 +668,6 @@ def document_add(
             upload=upload,
             stored=stored,
         )
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
 
 
 @transaction.atomic

@@ -23,7 +23,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -37,6 +36,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from vanphong.attachments import services as attachment_checks
 from vanphong.core import audit
 from vanphong.core.models import Organization, Person
+from vanphong.core.storage import files_removed_on_failure
 from vanphong.handling.models import Notification
 from vanphong.meetings import selectors as meeting_selectors
 from vanphong.meetings import services as meeting_services
@@ -582,8 +582,7 @@ def consultation_create(
     """The office sends a question in writing to the members of a body of the
     committee (the kind's body: BTV, BCH), with its documents and a deadline; each is
     told in the app and by e-mail. Stored files are removed if anything is refused."""
-    stored: list[str] = []
-    try:
+    with files_removed_on_failure() as stored:
         return _consultation_create(
             actor=actor,
             organization=organization,
@@ -594,10 +593,6 @@ def consultation_create(
             uploads=uploads,
             stored=stored,
         )
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
 
 
 @transaction.atomic
