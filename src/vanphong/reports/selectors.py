@@ -222,8 +222,14 @@ class Board:
     counts: dict[str, int]
     rows: list[Any]
     thin: dict[int, list[str]]  # report pk → its reasons, worded
-    matching: int = 0  # the rows the filters let through, of which `rows` is a slice
+    matching: int = 0  # the rows the filters let through, of which `rows` is one page
+    page: int = 1
+    pages: int = 1
     offset: int = 0
+
+    @property
+    def last_row(self) -> int:
+        return self.offset + len(self.rows)
 
 
 def board(
@@ -233,9 +239,10 @@ def board(
     status: str = "",
     thin: bool = False,
     q: str = "",
-    offset: int = 0,
-    limit: int = 1000,
+    page: int = 1,
+    per_page: int = 1000,
 ) -> Board:
+    """The period's totals and one page of its rows (a page past the end is the last)."""
     today = today or timezone.localdate()
     rows = board_rows(period, today)
     counts = board_counts(period, today)
@@ -246,7 +253,10 @@ def board(
     if q:
         rows = rows.filter(name__icontains=q)
     matching = rows.count() if status or thin or q else counts["total"]
-    listed = list(rows.select_related("kind")[offset : offset + limit])
+    pages = max(-(-matching // per_page), 1)
+    page = min(max(page, 1), pages)
+    offset = (page - 1) * per_page
+    listed = list(rows.select_related("kind")[offset : offset + per_page])
     thin_ids = [row.report_id for row in listed if row.is_thin]
     reasons: dict[int, list[str]] = {}
     if thin_ids:
@@ -256,7 +266,15 @@ def board(
             if submission.report_id not in reasons:
                 reasons[submission.report_id] = [word_reason(r, labels) for r in submission.thin_reasons]
     return Board(
-        period=period, today=today, counts=counts, rows=listed, thin=reasons, matching=matching, offset=offset
+        period=period,
+        today=today,
+        counts=counts,
+        rows=listed,
+        thin=reasons,
+        matching=matching,
+        page=page,
+        pages=pages,
+        offset=offset,
     )
 
 

@@ -196,7 +196,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     filters = report_forms.BoardFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     try:
-        number = max(int(request.GET.get("page", 1)), 1)
+        number = int(request.GET.get("page", 1))
     except ValueError:
         number = 1
     result = selectors.board(
@@ -204,12 +204,11 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         status=data.get("status", ""),
         thin=data.get("thin", False),
         q=data.get("q", ""),
-        offset=(number - 1) * BOARD_PAGE,
-        limit=BOARD_PAGE,
+        page=number,
+        per_page=BOARD_PAGE,
     )
     context = {
         "board": result,
-        "pages": _board_pages(result, number),
         "period": period,
         "filters": filters,
         "may_receive": selectors.may_receive(person, period),
@@ -223,18 +222,6 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 # A province's board lists 5,000 organizations: drawn whole it took 0.7 s to render
 # and a long scroll to read. The totals above it still count them all.
 BOARD_PAGE = 200
-
-
-def _board_pages(board: selectors.Board, number: int) -> dict[str, Any]:
-    last = max((board.matching + BOARD_PAGE - 1) // BOARD_PAGE, 1)
-    return {
-        "number": number,
-        "last": last,
-        "first_row": board.offset + 1 if board.rows else 0,
-        "last_row": board.offset + len(board.rows),
-        "previous": number - 1 if number > 1 else None,
-        "next": number + 1 if number < last else None,
-    }
 
 
 @login_required

@@ -237,8 +237,10 @@ def test_the_board_lists_its_organizations_a_page_at_a_time(client, period, khoi
     assert second.count("data-organization=") == 1
     assert 'href="?status=missing&amp;page=1" data-page="1"' in second
     assert 'data-page="3"' not in second
-    # A page past the end or not a number shows what there is, never an error.
-    assert client.get(url, {"page": "9"}).status_code == 200
+    # A page past the end shows the last page; not a number, the first; never an error.
+    past = client.get(url, {"page": "9"})
+    assert past.status_code == 200 and past.content.decode().count("data-organization=") == 1
+    assert "3–3" in past.content.decode()
     assert client.get(url, {"page": "x"}).content.decode().count("data-organization=") == 2
 
 
