@@ -30,13 +30,16 @@ from django.utils.translation import pgettext
 
 from vanphong.core.models import Membership, Organization, Person
 from vanphong.core.permissions import Action, can, may_anywhere, organizations_q
+from vanphong.core.selectors import declared
 from vanphong.meetings.models import (
     BODY_ROLES,
     AgendaItem,
     Invitation,
+    ItemConclusion,
     Meeting,
     MeetingDocument,
     MeetingKind,
+    MeetingPapers,
     MeetingState,
     PrivateNote,
     Response,
@@ -452,8 +455,6 @@ class LiveNotice:
 def live_notices(person: Person, meeting: Meeting) -> list[LiveNotice]:
     """What the other apps declare as `meeting_live_notices(person, meeting)` in their
     selectors (meetings imports none of them: voting builds on meetings)."""
-    from vanphong.core.selectors import declared
-
     notices: list[LiveNotice] = []
     for declared_by_app in declared("meeting_live_notices"):
         notices.extend(LiveNotice(*line) for line in declared_by_app(person, meeting))
@@ -464,8 +465,6 @@ def minutes_behind(meeting: Meeting) -> bool:
     """Were conclusions written after the minutes' text was last changed, while it can
     still change? The minutes print each item's conclusion: drawn up first, they said
     '…' and went to signing so (seen in a user's run)."""
-    from vanphong.meetings.models import ItemConclusion, MeetingPapers
-
     papers = MeetingPapers.objects.filter(meeting=meeting).select_related("minutes").first()
     if papers is None or papers.minutes is None or not papers.minutes.is_editable:
         return False
