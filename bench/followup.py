@@ -45,9 +45,7 @@ of one run.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import sys
 import time
@@ -55,8 +53,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness import child_results, timed_cases
-from pgfresh import fresh_postgres
+from harness import arguments, parent_results, print_cases, setup_child, timed_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 TASKS = 100_000
@@ -121,21 +118,7 @@ PLACES = ["Phòng họp số 1, Thành ủy", "Hội trường lớn", "Trụ s�
 
 
 def _child(repeat: int) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanphong.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import override_settings
-
-    # Pages render their static links without a collected manifest, as in the tests.
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    call_command("migrate", verbosity=0)
+    setup_child()
     office = _office()
     _generate(office)
     print(json.dumps(_measure(office, repeat)))
@@ -507,37 +490,24 @@ def _measure(office: dict[str, Any], repeat: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--repeat", type=int, default=40, help="timed runs of each case (p50/p95 of these)")
-    parser.add_argument("--keep", help="directory for the SQLite file, kept and reused (default: a temp dir)")
-    parser.add_argument(
-        "--fresh", action="store_true", help="PostgreSQL: drop and recreate the database first"
-    )
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(__doc__, repeat=40).parse_args()
     if args.child:
         _child(args.repeat)
         return
-    postgres = bool(os.environ.get("DATABASE_URL"))
-    if postgres and args.fresh:
-        fresh_postgres(os.environ["DATABASE_URL"])
-    results = child_results(__file__, args.repeat, args.keep)
-    print(json.dumps(results, indent=2))
+    results = parent_results(__file__, args)
     cases = results["cases"]
     print(
         f"\n{results['database']}: {results['units']} units, {results['tasks']:,} tasks, "
         f"{results['events']:,} events ({results['busy_week']['events']} in the busy week), "
         f"{args.repeat} runs a case\n"
     )
-    print("| case | p50 | p95 | queries | naive p95 ÷ p95 |")
-    print("|---|---:|---:|---:|---:|")
-    naive = {"board": cases["naive board"]["p95"], "week": cases["naive week"]["p95"]}
-    for label, case in cases.items():
-        against = naive["board" if "board" in label else "week"]
-        ratio = "" if label.startswith("naive") else f"{against / case['p95']:.1f}×"
-        print(f"| {label} | {case['p50']:.1f} ms | {case['p95']:.1f} ms | {case['queries']} | {ratio} |")
+
+    def baseline(label: str) -> str | None:
+        if label.startswith("naive"):
+            return None
+        return "naive board" if "board" in label else "naive week"
+
+    print_cases(cases, baseline)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
-"""What the page benchmarks share (`bench/followup.py`, `bench/membership.py`): each
-case timed after warming up, with its queries counted, and the measuring done in a
-child process with its own settings (a database file under a scratch or kept folder),
-whose last line of output is the JSON of the results."""
+"""What the page benchmarks share (`bench/followup.py`, `bench/membership.py`,
+`bench/reports.py`): their options, each case timed after warming up with its queries
+counted, the measuring done in a child process with its own settings (a database file
+under a scratch or kept folder) whose last line of output is the JSON of the results,
+the table of the cases against their naive baselines, and an organization tree
+written in bulk."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -69,3 +72,122 @@ def child_results(script: str, repeat: int, keep: str | None) -> dict[str, Any]:
         out = subprocess.run(child, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
     results: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return results
+
+
+# --- The two processes ---------------------------------------------------------------------------
+
+
+def arguments(description: str, repeat: int) -> argparse.ArgumentParser:
+    """The options of a bench measured in a child process; a bench adds its own."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=repeat, help="timed runs of each case (p50/p95 of these)"
+    )
+    parser.add_argument("--keep", help="directory for the SQLite file, kept and reused (default: a temp dir)")
+    parser.add_argument(
+        "--fresh", action="store_true", help="PostgreSQL: drop and recreate the database first"
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def setup_child() -> None:
+    """Django in the child, its database migrated. Pages render their static links
+    without a collected manifest, as in the tests."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanphong.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+    call_command("migrate", verbosity=0)
+
+
+def parent_results(script: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The child's results (its database first recreated on PostgreSQL with --fresh),
+    printed whole as JSON."""
+    from pgfresh import fresh_postgres
+
+    if os.environ.get("DATABASE_URL") and args.fresh:
+        fresh_postgres(os.environ["DATABASE_URL"])
+    results = child_results(script, args.repeat, args.keep)
+    print(json.dumps(results, indent=2))
+    return results
+
+
+def print_cases(cases: dict[str, dict[str, float]], baseline: Callable[[str], str | None]) -> None:
+    """The cases as a Markdown table, each against the p95 of the naive case
+    `baseline(label)` names (none for the naive cases themselves)."""
+    print("| case | p50 | p95 | queries | naive p95 ÷ p95 |")
+    print("|---|---:|---:|---:|---:|")
+    for label, case in cases.items():
+        naive = baseline(label)
+        ratio = f"{cases[naive]['p95'] / case['p95']:.1f}×" if naive in cases else ""
+        print(f"| {label} | {case['p50']:.1f} ms | {case['p95']:.1f} ms | {case['queries']} | {ratio} |")
+
+
+# --- A tree written in bulk ----------------------------------------------------------------------
+
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's
+STEP = 4  # characters of the path per level
+
+
+def path_step(n: int) -> str:
+    """The n-th child's step of a treebeard path."""
+    digits = ""
+    for _ in range(STEP):
+        n, rest = divmod(n, len(PATH_ALPHABET))
+        digits = PATH_ALPHABET[rest] + digits
+    return digits
+
+
+class TreeRows:
+    """Organizations as treebeard stores them (path, depth, number of children),
+    gathered by `unit()` and written in one bulk insert by `save()`: tens of thousands
+    through the services would take the bench longer than what it measures."""
+
+    def __init__(self) -> None:
+        from vanphong.core.models import OrganizationKind
+
+        self.kinds = {k.code: k for k in OrganizationKind.objects.all()}
+        self.rows: list[Any] = []
+        self.started = time.perf_counter()
+
+    def unit(self, path: str, title: str, abbreviation: str, code: str, children: int) -> str:
+        from vanphong.core.models import Organization
+        from vanphong.core.vietnamese import fold
+
+        self.rows.append(
+            Organization(
+                path=path,
+                depth=len(path) // STEP,
+                numchild=children,
+                name=title,
+                abbreviation=abbreviation,
+                kind=self.kinds[code],
+                search_name=fold(title),
+            )
+        )
+        return path
+
+    def save(self) -> None:
+        from django.db import transaction
+
+        from vanphong.core.models import Organization
+
+        with transaction.atomic():
+            Organization.objects.bulk_create(self.rows, batch_size=2000)
+        print(
+            f"  {len(self.rows):,} organizations: {time.perf_counter() - self.started:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )

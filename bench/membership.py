@@ -39,50 +39,24 @@ milliseconds, and the number of queries of one run.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
-import os
 import random
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from harness import child_results, timed_cases
-from pgfresh import fresh_postgres
+from harness import TreeRows, arguments, parent_results, path_step, print_cases, setup_child, timed_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS = 20
 GRASSROOTS = 125  # per unit, one cell each
 MEMBERS = 200_000
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's path alphabet
-STEP = 4
-
-
-def _step(n: int) -> str:
-    digits = ""
-    for _ in range(STEP):
-        n, rest = divmod(n, len(ALPHABET))
-        digits = ALPHABET[rest] + digits
-    return digits
 
 
 def _child(repeat: int) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanphong.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import override_settings
-
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    call_command("migrate", verbosity=0)
+    setup_child()
     office = _office()
     print(json.dumps(_measure(office, repeat)))
 
@@ -91,50 +65,33 @@ def _office() -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
-    from vanphong.core.models import Membership, Organization, OrganizationKind, Person, Role
+    from vanphong.core.models import Membership, Organization, Person, Role
     from vanphong.core.vietnamese import collation_key, fold
 
     name = "Thành ủy Bình Sơn (thống kê)"
     if not Organization.objects.filter(name=name).exists():
         started = time.perf_counter()
-        kinds = {k.code: k for k in OrganizationKind.objects.all()}
-        root = _step(Organization.objects.filter(depth=1).count() + 1)
-        rows: list[Organization] = []
-
-        def unit(path: str, title: str, abbreviation: str, code: str, children: int) -> str:
-            rows.append(
-                Organization(
-                    path=path,
-                    depth=len(path) // STEP,
-                    numchild=children,
-                    name=title,
-                    abbreviation=abbreviation,
-                    kind=kinds[code],
-                    search_name=fold(title),
-                )
-            )
-            return path
-
+        root = path_step(Organization.objects.filter(depth=1).count() + 1)
+        tree = TreeRows()
+        unit = tree.unit
         unit(root, "Ban Chấp hành Trung ương (thống kê)", "TW", "central", 1)
-        city = unit(root + _step(1), name, "TU", "provincial", UNITS + 1)
-        unit(city + _step(1), "Văn phòng Thành ủy", "VPTU", "office", 0)
+        city = unit(root + path_step(1), name, "TU", "provincial", UNITS + 1)
+        unit(city + path_step(1), "Văn phòng Thành ủy", "VPTU", "office", 0)
         cells: list[str] = []
         for u in range(UNITS):
             code = "provincial-party" if u < 4 else "commune"
-            parent = unit(city + _step(u + 2), f"Đảng ủy Khối số {u + 1}", f"ĐUK{u}", code, GRASSROOTS)
+            parent = unit(city + path_step(u + 2), f"Đảng ủy Khối số {u + 1}", f"ĐUK{u}", code, GRASSROOTS)
             for g in range(GRASSROOTS):
                 grassroots = unit(
-                    parent + _step(g + 1), f"Đảng ủy cơ sở {u + 1}.{g + 1}", "ĐU", "grassroots-committee", 1
+                    parent + path_step(g + 1),
+                    f"Đảng ủy cơ sở {u + 1}.{g + 1}",
+                    "ĐU",
+                    "grassroots-committee",
+                    1,
                 )
-                cells.append(unit(grassroots + _step(1), f"Chi bộ {u + 1}.{g + 1}", "CB", "cell", 0))
-        with transaction.atomic():
-            Organization.objects.bulk_create(rows, batch_size=2000)
+                cells.append(unit(grassroots + path_step(1), f"Chi bộ {u + 1}.{g + 1}", "CB", "cell", 0))
+        tree.save()
         ids = dict(Organization.objects.filter(path__startswith=city).values_list("path", "pk"))
-        print(
-            f"  {len(rows):,} organizations: {time.perf_counter() - started:.1f} s",
-            file=sys.stderr,
-            flush=True,
-        )
 
         rng = random.Random(2026)
         unusable = make_password(None)
@@ -207,7 +164,7 @@ def _office() -> dict[str, Any]:
             flush=True,
         )
     city_row = Organization.objects.select_related("kind").get(name=name)
-    bloc = Organization.objects.select_related("kind").get(path=city_row.path + _step(2))
+    bloc = Organization.objects.select_related("kind").get(path=city_row.path + path_step(2))
     return {"city": city_row, "bloc": bloc, "secretary": Person.objects.get(username="tk-bithu")}
 
 
@@ -302,23 +259,11 @@ def _measure(office: dict[str, Any], repeat: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--repeat", type=int, default=20, help="timed runs of each case (p50/p95 of these)")
-    parser.add_argument("--keep", help="directory for the SQLite file, kept and reused (default: a temp dir)")
-    parser.add_argument(
-        "--fresh", action="store_true", help="PostgreSQL: drop and recreate the database first"
-    )
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(__doc__, repeat=20).parse_args()
     if args.child:
         _child(args.repeat)
         return
-    if os.environ.get("DATABASE_URL") and args.fresh:
-        fresh_postgres(os.environ["DATABASE_URL"])
-    results = child_results(__file__, args.repeat, args.keep)
-    print(json.dumps(results, indent=2))
+    results = parent_results(__file__, args)
     cases = results["cases"]
     print(
         f"\n{results['database']}: {results['organizations']:,} organizations, "
@@ -326,12 +271,13 @@ def main() -> None:
         f"{results['members_on_31_12_2025']:,} members on 31/12/2025, "
         f"{args.repeat} runs a case\n"
     )
-    print("| case | p50 | p95 | queries | naive p95 ÷ p95 |")
-    print("|---|---:|---:|---:|---:|")
-    for label, case in cases.items():
-        naive = cases["naive city" if label.startswith("city") else "naive Khối"]["p95"]
-        ratio = "" if label.startswith("naive") else f"{naive / case['p95']:.1f}×"
-        print(f"| {label} | {case['p50']:.1f} ms | {case['p95']:.1f} ms | {case['queries']} | {ratio} |")
+
+    def baseline(label: str) -> str | None:
+        if label.startswith("naive"):
+            return None
+        return "naive city" if label.startswith("city") else "naive Khối"
+
+    print_cases(cases, baseline)
 
 
 if __name__ == "__main__":

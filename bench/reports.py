@@ -41,7 +41,6 @@ minutes); p50 and p95 in milliseconds, and the number of queries of one run.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -52,8 +51,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from harness import child_results, timed_cases
-from pgfresh import fresh_postgres
+from harness import (
+    STEP,
+    TreeRows,
+    arguments,
+    parent_results,
+    path_step,
+    print_cases,
+    setup_child,
+    timed_cases,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PROVINCES = 10
@@ -61,8 +68,6 @@ UNITS = 40  # per province
 KHOI = 117  # grassroots organizations of the first unit of each province
 PER_UNIT = 125
 PER_PROVINCE = 5_000
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's path alphabet
-STEP = 4
 LONG = " ".join(["Chi bộ tổ chức sinh hoạt đều đặn, đúng nội dung hướng dẫn của cấp trên."] * 3)
 FIELDS: list[dict[str, Any]] = [
     {"key": "members", "label": "Tổng số đảng viên", "kind": "number", "required": True, "min": 0},
@@ -84,34 +89,13 @@ FIELDS: list[dict[str, Any]] = [
 CHECKS = [{"kind": "sum", "total": "members", "parts": ["men", "women"]}]
 
 
-def _step(n: int) -> str:
-    digits = ""
-    for _ in range(STEP):
-        n, rest = divmod(n, len(ALPHABET))
-        digits = ALPHABET[rest] + digits
-    return digits
-
-
 def _sizes() -> list[int]:
     """The grassroots organizations of each unit of a province: 5,000 in all."""
     return [KHOI] + [PER_UNIT] * (UNITS - 2) + [PER_PROVINCE - KHOI - PER_UNIT * (UNITS - 2)]
 
 
 def _child(repeat: int, quick: bool) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanphong.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import override_settings
-
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    call_command("migrate", verbosity=0)
+    setup_child()
     office = _office()
     _analyze()
     print(json.dumps(_measure(office, repeat, quick)))
@@ -131,51 +115,28 @@ def _analyze() -> None:
 
 
 def _office() -> dict[str, Any]:
-    from django.db import transaction
 
-    from vanphong.core.models import Membership, Organization, OrganizationKind, Person, Role
-    from vanphong.core.vietnamese import fold
+    from vanphong.core.models import Membership, Organization, Person, Role
 
     name = "Trung ương (báo cáo)"
     if not Organization.objects.filter(name=name).exists():
         started = time.perf_counter()
-        kinds = {k.code: k for k in OrganizationKind.objects.all()}
-        root = _step(Organization.objects.filter(depth=1).count() + 1)
-        rows: list[Organization] = []
-
-        def unit(path: str, title: str, abbreviation: str, code: str, children: int) -> str:
-            rows.append(
-                Organization(
-                    path=path,
-                    depth=len(path) // STEP,
-                    numchild=children,
-                    name=title,
-                    abbreviation=abbreviation,
-                    kind=kinds[code],
-                    search_name=fold(title),
-                )
-            )
-            return path
-
+        root = path_step(Organization.objects.filter(depth=1).count() + 1)
+        tree = TreeRows()
+        unit = tree.unit
         unit(root, name, "TW", "central", PROVINCES)
         for p in range(PROVINCES):
-            province = unit(root + _step(p + 1), f"Thành ủy số {p + 1}", f"TU{p}", "provincial", UNITS)
+            province = unit(root + path_step(p + 1), f"Thành ủy số {p + 1}", f"TU{p}", "provincial", UNITS)
             for u, size in enumerate(_sizes()):
                 code = "provincial-party" if u < 8 else "commune"
-                parent = unit(province + _step(u + 1), f"Đảng ủy Khối {p + 1}.{u + 1}", "ĐUK", code, size)
+                parent = unit(province + path_step(u + 1), f"Đảng ủy Khối {p + 1}.{u + 1}", "ĐUK", code, size)
                 for g in range(size):
                     kind = "grassroots-committee" if g % 3 else "grassroots-cell"
-                    unit(parent + _step(g + 1), f"Đảng bộ cơ sở {p + 1}.{u + 1}.{g + 1}", "ĐU", kind, 0)
-        with transaction.atomic():
-            Organization.objects.bulk_create(rows, batch_size=2000)
-        print(
-            f"  {len(rows):,} organizations: {time.perf_counter() - started:.1f} s",
-            file=sys.stderr,
-            flush=True,
-        )
+                    unit(parent + path_step(g + 1), f"Đảng bộ cơ sở {p + 1}.{u + 1}.{g + 1}", "ĐU", kind, 0)
+        tree.save()
         root_row = Organization.objects.get(path=root)
-        province = Organization.objects.get(path=root + _step(1))
-        khoi = Organization.objects.get(path=province.path + _step(1))
+        province = Organization.objects.get(path=root + path_step(1))
+        khoi = Organization.objects.get(path=province.path + path_step(1))
         people = {}
         for username, full, where in [
             ("bc-tw", "Trần Văn Trung", root_row),
@@ -208,8 +169,8 @@ def _office() -> dict[str, Any]:
                 flush=True,
             )
     root_row = Organization.objects.select_related("kind").get(name=name)
-    province = Organization.objects.select_related("kind").get(path=root_row.path + _step(1))
-    khoi = Organization.objects.select_related("kind").get(path=province.path + _step(1))
+    province = Organization.objects.select_related("kind").get(path=root_row.path + path_step(1))
+    khoi = Organization.objects.select_related("kind").get(path=province.path + path_step(1))
     return {
         "root": root_row,
         "province": province,
@@ -522,28 +483,17 @@ def _measure(office: dict[str, Any], repeat: int, quick: bool) -> dict[str, Any]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--repeat", type=int, default=20, help="timed runs of each case (p50/p95 of these)")
-    parser.add_argument("--keep", help="directory for the SQLite file, kept and reused (default: a temp dir)")
-    parser.add_argument(
-        "--fresh", action="store_true", help="PostgreSQL: drop and recreate the database first"
-    )
+    parser = arguments(__doc__, repeat=20)
     parser.add_argument(
         "--quick", action="store_true", help="leave out the naive national loop (minutes) and its check"
     )
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.repeat, args.quick or os.environ.get("BENCH_REPORTS_QUICK") == "1")
         return
-    if os.environ.get("DATABASE_URL") and args.fresh:
-        fresh_postgres(os.environ["DATABASE_URL"])
     if args.quick:
         os.environ["BENCH_REPORTS_QUICK"] = "1"  # the child's own flag, through its environment
-    results = child_results(__file__, args.repeat, args.keep)
-    print(json.dumps(results, indent=2))
+    results = parent_results(__file__, args)
     cases = results["cases"]
     print(
         f"\n{results['database']}: {results['organizations']:,} organizations, "
@@ -552,24 +502,15 @@ def main() -> None:
     )
     if args.quick:
         print("(--quick: the naive national loop left out)\n")
-    print("| case | p50 | p95 | queries | naive p95 ÷ p95 |")
-    print("|---|---:|---:|---:|---:|")
     baseline = {
         "board 117": "naive board 117",
         "board 5,000": "naive board 5,000",
         "national": "naive national sums",
     }
-    for label, case in cases.items():
-        naive = next(
-            (
-                cases[name]["p95"]
-                for prefix, name in baseline.items()
-                if name in cases and label.startswith(prefix)
-            ),
-            None,
-        )
-        ratio = "" if naive is None else f"{naive / case['p95']:.1f}×"
-        print(f"| {label} | {case['p50']:.1f} ms | {case['p95']:.1f} ms | {case['queries']} | {ratio} |")
+    print_cases(
+        cases,
+        lambda label: next((name for prefix, name in baseline.items() if label.startswith(prefix)), None),
+    )
 
 
 if __name__ == "__main__":
