@@ -72,7 +72,25 @@ class ReportForm(forms.Form):
     done = forms.BooleanField(label=_("The task is done"), required=False)
 
 
+# Not a TaskState: the board's "under way", not started and in progress together.
+OPEN = "open"
+
+
 class TaskFilterForm(forms.Form):
+    """The task list's filters; the leaders' board links its counts here."""
+
     state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("All states")), *TaskState.choices], required=False
+        label=_("State"),
+        choices=[("", _("All states")), (OPEN, _("Under way")), *TaskState.choices],
+        required=False,
     )
+    lead_unit = OrganizationChoiceField(
+        label=_("Lead unit"), queryset=Organization.objects.none(), required=False
+    )
+    leader = PersonChoiceField(label=_("Leader in charge"), queryset=Person.objects.none(), required=False)
+    committee = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, units: Any, leaders: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = leaders  # type: ignore[attr-defined]

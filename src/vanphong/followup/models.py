@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.registry.models import OutgoingDocument
@@ -62,13 +63,13 @@ class Progress(models.TextChoices):
     """What the units reported; with the deadline and today it gives the `TaskState`."""
 
     NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("task", "In progress")
     DONE = "done", _("Done")
 
 
 class TaskState(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")  # chưa thực hiện
-    IN_PROGRESS = "in_progress", _("In progress")  # đang thực hiện
+    IN_PROGRESS = "in_progress", pgettext_lazy("task", "In progress")  # đang thực hiện
     DONE_ON_TIME = "done_on_time", _("Done on time")  # hoàn thành đúng hạn
     DONE_LATE = "done_late", _("Done late")  # hoàn thành quá hạn
     OVERDUE = "overdue", _("Overdue, not done")  # quá hạn chưa hoàn thành

@@ -56,6 +56,43 @@ def tasks_visible_to(person: Person) -> FollowUpTaskQuerySet:
     return FollowUpTask.objects.filter(pk__in=ids).select_related("conclusion", "lead_unit", "leader")
 
 
+def task_filter_choices(person: Person) -> tuple[QuerySet[Organization], QuerySet[Person]]:
+    """The lead units and the leaders of the tasks `person` sees: what the task list
+    may be filtered by."""
+    visible = tasks_visible_to(person).order_by()
+    units = Organization.objects.filter(pk__in=visible.values("lead_unit")).order_by("path")
+    leaders = Person.objects.filter(pk__in=visible.values("leader")).order_by("sort_key")
+    return units, leaders
+
+
+def filtered_tasks(
+    person: Person,
+    *,
+    state: str = "",
+    committee: int | None = None,
+    lead_unit: Organization | None = None,
+    leader: Person | None = None,
+) -> FollowUpTaskQuerySet:
+    """The tasks `person` sees with their state, narrowed as the list or a count of
+    the leaders' board asks ("open": not started or in progress), deadline first."""
+    today = timezone.localdate()
+    tasks = tasks_visible_to(person).with_state(today).prefetch_related("co_units")
+    # Filtered by the state's own conditions, which the board counts by, rather than
+    # by the annotation: the database may then use the deadline's index.
+    conditions = state_conditions(today)
+    if state == "open":
+        tasks = tasks.filter(conditions[TaskState.NOT_STARTED] | conditions[TaskState.IN_PROGRESS])
+    elif state in conditions:
+        tasks = tasks.filter(conditions[state])
+    if committee:
+        tasks = tasks.filter(organization_id=committee)
+    if lead_unit:
+        tasks = tasks.filter(lead_unit=lead_unit)
+    if leader:
+        tasks = tasks.filter(leader=leader)
+    return tasks.order_by("deadline", "pk")
+
+
 def entry_committees(person: Person) -> QuerySet[Organization]:
     """The committees whose office `person` works in: where they enter conclusions."""
     return visible_to(
@@ -129,6 +166,9 @@ class BoardRow:
 
     label: str
     counts: dict[str, int] = field(default_factory=dict)
+    # The task list's filter this row counts (committee and lead unit or leader), as
+    # the query string its counts link to.
+    query: str = ""
 
     @property
     def total(self) -> int:
@@ -190,14 +230,16 @@ def board(committee: Organization, today: dt.date | None = None) -> Board:
     leader_names = dict(
         Person.objects.filter(pk__in={g["leader"] for g in groups}).values_list("pk", "full_name")
     )
-    total = BoardRow(label="")
+    within = f"committee={committee.pk}"
+    total = BoardRow(label="", query=within)
     units: dict[int, BoardRow] = {}
     leaders: dict[int, BoardRow] = {}
     for group in groups:
+        unit, leader = group["lead_unit"], group["leader"]
         rows = (
             total,
-            units.setdefault(group["lead_unit"], BoardRow(label=unit_names[group["lead_unit"]])),
-            leaders.setdefault(group["leader"], BoardRow(label=leader_names[group["leader"]])),
+            units.setdefault(unit, BoardRow(unit_names[unit], query=f"{within}&lead_unit={unit}")),
+            leaders.setdefault(leader, BoardRow(leader_names[leader], query=f"{within}&leader={leader}")),
         )
         for state in counts:
             if group[state]:

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,21 +17,32 @@ from vanphong.followup.forms import ConclusionForm, ReportForm, TaskFilterForm, 
 from vanphong.followup.models import ConclusionKind
 from vanphong.registry.selectors import outgoing_visible_to
 
+TASKS_PER_PAGE = 50
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The tasks the person sees, latest deadlines last, filtered by state."""
+    """The tasks the person sees, deadline first, filtered by state, lead unit or
+    leader (the leaders' board links each of its counts here), a page at a time."""
     person = person_of(request)
-    form = TaskFilterForm(request.GET or None)
-    tasks = selectors.tasks_visible_to(person).with_state().order_by("deadline", "pk")
-    if form.is_valid() and form.cleaned_data["state"]:
-        tasks = tasks.filter(state=form.cleaned_data["state"])  # type: ignore[misc]
+    units, leaders = selectors.task_filter_choices(person)
+    form = TaskFilterForm(request.GET or None, units=units, leaders=leaders)
+    filters = form.cleaned_data if form.is_valid() else {}
+    tasks = selectors.filtered_tasks(
+        person,
+        state=filters.get("state", ""),
+        committee=filters.get("committee"),
+        lead_unit=filters.get("lead_unit"),
+        leader=filters.get("leader"),
+    )
+    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "followup/home.html",
         {
             "form": form,
-            "tasks": tasks[:200],
+            "page": page,
+            "tasks": page.object_list,
             "conclusions": selectors.conclusions_visible_to(person)[:20],
             "may_enter": selectors.entry_committees(person).exists(),
             "may_board": selectors.board_committees(person).exists(),
@@ -155,7 +168,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     committees = selectors.board_committees(person)
-    committee = committees.filter(pk=request.GET.get("committee") or 0).first() or committees.first()
+    asked = request.GET.get("committee", "")
+    committee = (asked.isdigit() and committees.filter(pk=asked).first()) or committees.first()
     if committee is None:
         raise PermissionDenied
     today = timezone.localdate()
@@ -164,6 +178,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "followup/board.html",
         {
             "board": selectors.board(committee, today),
+            "tasks_url": reverse("followup_home"),
             "committees": committees,
             "programs": selectors.programs_in_force(person, committee, today),
         },

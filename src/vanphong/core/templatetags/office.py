@@ -28,6 +28,16 @@ from vanphong.core.models import AuditEvent, Organization, Person, Role
 
 register = template.Library()
 
+
+@register.simple_tag(takes_context=True)
+def page_query(context: template.Context, number: int) -> str:
+    """The address of page `number` of a list with the request's other parameters
+    kept, so paging never drops the search and filters the list was shown with."""
+    params = context["request"].GET.copy()
+    params["page"] = str(number)
+    return "?" + params.urlencode()
+
+
 EMPTY = "—"
 USERNAMES_SHOWN = 10
 

@@ -198,3 +198,87 @@ def test_the_board_shows_the_programs_in_force_with_their_execution_rate(
     assert f'href="{reverse("program_detail", args=[year.pk])}"' in page
     assert 'data-count="execution">1 / 2 (50%)<' in page
     assert f'data-program="{month.pk}"' not in page and f'data-program="{other.pk}"' not in page
+
+
+def test_each_count_of_the_board_opens_the_tasks_it_counts(client, tree, office_chief, secretary, conclusion):
+    """A leader clicks a count of the board (a unit's overdue tasks, a leader's open
+    ones) and the list shows exactly those tasks, in as many queries whatever their
+    number, and its pages keep the filter."""
+    import re
+    from html import unescape
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from vanphong.core.models import Role
+    from vanphong.core.tests.factories import make_person
+    from vanphong.followup import services
+
+    today = timezone.localdate()
+    past, future = today - dt.timedelta(days=1), today + dt.timedelta(days=30)
+    deputy = make_person(organization=tree.city, role=Role.STANDING_MEMBER)
+    conclusion.issued_on = today - dt.timedelta(days=60)
+    conclusion.save()
+
+    def assign(unit, leader, deadline, n=1):
+        return [
+            services.task_add(
+                actor=office_chief,
+                conclusion=conclusion,
+                content=f"Việc {unit.abbreviation} {leader.pk} {deadline} {i}",
+                lead_unit=unit,
+                leader=leader,
+                deadline=deadline,
+            )
+            for i in range(n)
+        ]
+
+    late_bloc = assign(tree.bloc, secretary, past, 2)
+    assign(tree.bloc, deputy, future)
+    late_office = assign(tree.office, deputy, past)
+    client.force_login(secretary)
+    board = client.get(reverse("followup_board")).content.decode()
+    links = {
+        (m["count"], unescape(m["href"]))
+        for m in re.finditer(r'href="(?P<href>[^"]*)" data-count="(?P<count>\w+)"', board)
+    }
+
+    def listed(href):
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(href)
+        assert page.status_code == 200
+        ids = re.findall(r'data-task="(\d+)"', page.content.decode())
+        return {int(i) for i in ids}, len(captured), page
+
+    home = reverse("followup_home")
+    bloc_overdue = f"{home}?committee={tree.city.pk}&lead_unit={tree.bloc.pk}&state=overdue"
+    assert ("overdue", bloc_overdue) in links
+    shown, few, _ = listed(bloc_overdue)
+    assert shown == {t.pk for t in late_bloc}
+    deputy_open = f"{home}?committee={tree.city.pk}&leader={deputy.pk}&state=open"
+    assert ("open", deputy_open) in links
+    assert len(listed(deputy_open)[0]) == 1
+    everything = f"{home}?committee={tree.city.pk}&state=overdue"
+    assert listed(everything)[0] == {t.pk for t in late_bloc + late_office}
+
+    # Sixty more overdue tasks of the unit: the same queries, and a second page that
+    # keeps the unit and the state.
+    late_bloc += assign(tree.bloc, secretary, past, 60)
+    shown, many, page = listed(bloc_overdue)
+    assert many == few and len(shown) == 50
+    body = page.content.decode()
+    assert "62" in body
+    second = unescape(re.search(r'href="(\?[^"]*page=2)"', body)[1])
+    assert f"lead_unit={tree.bloc.pk}" in second and "state=overdue" in second
+    rest, _, _ = listed(reverse("followup_home") + second)
+    assert shown | rest == {t.pk for t in late_bloc} and not shown & rest
+
+
+def test_a_filter_that_is_not_a_choice_is_refused_at_its_field(client, tree, secretary, conclusion):
+    client.force_login(secretary)
+    page = client.get(reverse("followup_home"), {"state": "gone", "lead_unit": "x"})
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert set(form.errors) == {"state", "lead_unit"}
+    assert client.get(reverse("followup_board"), {"committee": "abc"}).status_code == 200
