@@ -455,6 +455,7 @@ def _measure(office: dict[str, Any], repeat: int) -> dict[str, Any]:
     leader.force_login(office["secretary"])
     chief.force_login(office["chief"])
     board_url = reverse("followup_board")
+    tasks_url = f"{reverse('followup_home')}?committee={city.pk}"
     week_url = reverse("schedule_week", args=[city.pk, monday.isoformat()])
 
     def page(client: Any, url: str) -> Callable[[], object]:
@@ -470,6 +471,9 @@ def _measure(office: dict[str, Any], repeat: int) -> dict[str, Any]:
         ("board page (Secretary)", page(leader, board_url), repeat),
         ("board selector", lambda: followup.board(city), repeat),
         ("naive board", lambda: _naive_board(city), slow),
+        # Where the board's counts lead: the committee's overdue tasks, a page of 50.
+        ("board's overdue tasks, page 1", page(leader, f"{tasks_url}&state=overdue"), repeat),
+        ("board's overdue tasks, page 100", page(leader, f"{tasks_url}&state=overdue&page=100"), repeat),
         ("week page (Secretary)", page(leader, week_url), repeat),
         ("week page (Chief of Office)", page(chief, week_url), repeat),
         ("week selector (Secretary)", lambda: schedule.week_page(office["secretary"], city, monday), repeat),

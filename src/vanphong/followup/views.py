@@ -25,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The tasks the person sees, deadline first, filtered by state, lead unit or
     leader (the leaders' board links each of its counts here), a page at a time."""
     person = person_of(request)
-    units, leaders = selectors.task_filter_choices(person)
+    committee = request.GET.get("committee", "")
+    units, leaders = selectors.task_filter_choices(person, int(committee) if committee.isdigit() else None)
     form = TaskFilterForm(request.GET or None, units=units, leaders=leaders)
     filters = form.cleaned_data if form.is_valid() else {}
     tasks = selectors.filtered_tasks(

@@ -282,3 +282,25 @@ def test_a_filter_that_is_not_a_choice_is_refused_at_its_field(client, tree, sec
     form = page.context["form"]
     assert set(form.errors) == {"state", "lead_unit"}
     assert client.get(reverse("followup_board"), {"committee": "abc"}).status_code == 200
+
+
+def test_a_units_head_narrowed_to_the_committee_sees_their_units_tasks_only(
+    client, tree, office_chief, secretary, heads, conclusion
+):
+    from vanphong.followup import services
+
+    def assign(unit):
+        return services.task_add(
+            actor=office_chief,
+            conclusion=conclusion,
+            content=f"Việc {unit.abbreviation}",
+            lead_unit=unit,
+            leader=secretary,
+            deadline=dt.date(2099, 1, 1),
+        )
+
+    ours, theirs = assign(tree.bloc), assign(tree.office)
+    client.force_login(heads.bloc)
+    page = client.get(reverse("followup_home"), {"committee": tree.city.pk}).content.decode()
+    assert f'data-task="{ours.pk}"' in page and f'data-task="{theirs.pk}"' not in page
+    assert tree.office.name not in page  # not even as a choice of lead unit
