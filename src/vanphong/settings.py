@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "vanphong.letters",
     "vanphong.public",
     "captcha",
+    # django-ninja's own Swagger UI files (in the wheel, no CDN): the API's docs page.
+    "ninja",
 ]
 
 MIDDLEWARE = [

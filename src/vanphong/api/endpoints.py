@@ -54,9 +54,9 @@ api = NinjaAPI(
         "tokens: the API tokens page (/api/tokens/) or `vanphong apitoken issue`."
     ),
     urls_namespace="api",
-    # Swagger UI loads its assets from a CDN, which the offices' closed networks do not
-    # reach: only the schema itself is served.
-    docs_url=None,
+    # Swagger UI from django-ninja's own static files ("ninja" is an installed app, so
+    # nothing comes from a CDN the offices' closed networks do not reach).
+    docs_url="/docs",
     auth=TokenAuth(),
 )
 api.add_router("/programs/", programs.router)
