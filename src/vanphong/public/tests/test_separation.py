@@ -20,7 +20,7 @@ OPEN_PREFIXES = ("account/", "i18n/", "cong-khai/")
 # The admin's own sign-in page, reached by its redirect like the office's; its
 # sign-out sends to /admin/, which sends to that sign-in page.
 SIGN_IN_PAGES = ("/admin/login/",)
-SIGNED_OUT = {"/admin/logout/": "/admin/"}
+SIGNED_OUT = {"/admin/logout/": "/admin/", "/api/v1/": "/api/v1/docs"}
 # The API's description (OpenAPI), open like any documentation: no record in it.
 DESCRIPTIONS = ("/api/v1/openapi.json", "/api/v1/docs")
 
