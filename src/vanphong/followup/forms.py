@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.forms import DateField, MultipleFileField, OrganizationChoiceField, PersonChoiceField
@@ -16,7 +17,20 @@ class OrganizationsField(forms.ModelMultipleChoiceField):
         return f"{'— ' * (obj.depth - 1)}{obj.name}"
 
 
+class LatestChoiceIterator(ModelChoiceIterator):
+    """The first `field.offered` rows of the field's queryset: what the list offers,
+    while the field validates against the whole queryset (a sliced one refuses every
+    choice, since it cannot be filtered)."""
+
+    def __init__(self, field: Any) -> None:
+        super().__init__(field)
+        self.queryset = self.queryset[: field.offered]
+
+
 class OutgoingChoiceField(forms.ModelChoiceField):
+    iterator = LatestChoiceIterator
+    offered = 300  # the latest registered documents, newest first
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.symbol} ({obj.issued_on:%d/%m/%Y}) — {obj.abstract[:80]}"
 

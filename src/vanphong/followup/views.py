@@ -66,7 +66,7 @@ def conclusion_create(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-issued_on", "-pk")
     )
-    form = ConclusionForm(request.POST or None, committees=committees, outgoing=outgoing[:300])
+    form = ConclusionForm(request.POST or None, committees=committees, outgoing=outgoing)
     done = submit(
         request,
         form,

@@ -304,3 +304,25 @@ def test_a_units_head_narrowed_to_the_committee_sees_their_units_tasks_only(
     page = client.get(reverse("followup_home"), {"committee": tree.city.pk}).content.decode()
     assert f'data-task="{ours.pk}"' in page and f'data-task="{theirs.pk}"' not in page
     assert tree.office.name not in page  # not even as a choice of lead unit
+
+
+def test_a_conclusion_is_taken_from_the_outgoing_register(client, tree, office_chief, outgoing, monkeypatch):
+    """The list offers the latest registered KL and TB only; any of the committee's
+    may still be chosen (a sliced list refused every choice)."""
+    from vanphong.followup.forms import OutgoingChoiceField
+    from vanphong.registry.models import DocumentType
+
+    kl = DocumentType.objects.get(code="ket-luan")
+    older = outgoing(document_type=kl, abstract="Kết luận về công tác cán bộ")
+    newer = outgoing(document_type=kl, abstract="Kết luận về chuyển đổi số")
+    monkeypatch.setattr(OutgoingChoiceField, "offered", 1)
+    client.force_login(office_chief)
+    form = client.get(reverse("conclusion_create")).content.decode()
+    assert f'value="{newer.pk}"' in form and f'value="{older.pk}"' not in form
+    for document in (newer, older):
+        response = client.post(
+            reverse("conclusion_create"), {"organization": tree.city.pk, "outgoing": document.pk}
+        )
+        conclusion = Conclusion.objects.get(outgoing=document)
+        assert response["Location"] == reverse("conclusion_detail", args=[conclusion.pk])
+        assert (conclusion.symbol, conclusion.kind) == (document.symbol, "KL")
