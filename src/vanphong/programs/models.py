@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.core.models import CongressTerm, Organization, Person
 from vanphong.registry.models import DocumentType
@@ -36,17 +37,20 @@ KIND_RANK = {
 }
 
 
+# The states' labels carry their own context: "Closed" and "Being drafted" are words
+# of other apps too (the archive's "filed", a draft's), whose Vietnamese differs.
 class ProgramState(models.TextChoices):
-    DRAFTING = "drafting", _("Being drafted")
-    ISSUED = "issued", _("In force")
-    CLOSED = "closed", _("Closed")  # its period is over: nothing in it changes any more
+    DRAFTING = "drafting", pgettext_lazy("work program", "Being drafted")
+    ISSUED = "issued", pgettext_lazy("work program", "In force")
+    # Its period is over: nothing in it changes any more.
+    CLOSED = "closed", pgettext_lazy("work program", "Closed")
 
 
 class ItemState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    DONE = "done", _("Done")
-    MOVED = "moved", _("Moved to a later period")
-    DROPPED = "dropped", _("Dropped")
+    PLANNED = "planned", pgettext_lazy("program item", "Planned")
+    DONE = "done", pgettext_lazy("program item", "Done")
+    MOVED = "moved", pgettext_lazy("program item", "Moved to a later period")
+    DROPPED = "dropped", pgettext_lazy("program item", "Dropped")
 
 
 class OutputKind(models.TextChoices):

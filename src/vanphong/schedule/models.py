@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.core.models import Organization, Person
 
@@ -61,8 +62,9 @@ class ScheduleWeek(models.Model):
 
 
 class EventState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    CANCELLED = "cancelled", _("Cancelled")
+    # In their own context: "Planned" and "Cancelled" are other apps' words too.
+    PLANNED = "planned", pgettext_lazy("schedule event", "Planned")
+    CANCELLED = "cancelled", pgettext_lazy("schedule event", "Cancelled")
 
 
 class EventKind(models.TextChoices):
