@@ -218,6 +218,19 @@ def event_label(action: str) -> str:
     return str(_declared("AUDIT_LABELS").get(action, action))
 
 
+def field_labels(target_type: str) -> dict[str, Any]:
+    """What an app calls the keys of its events' snapshots about `target_type`
+    (`AUDIT_FIELD_LABELS`), where a field's own name would mislead or none exists."""
+    labels: dict[str, Any] = _declared("AUDIT_FIELD_LABELS").get(target_type, {})
+    return labels
+
+
+def value_labels(target_type: str) -> dict[str, dict[Any, Any]]:
+    """The labels of the values of some of those keys (`AUDIT_VALUE_LABELS`)."""
+    labels: dict[str, dict[Any, Any]] = _declared("AUDIT_VALUE_LABELS").get(target_type, {})
+    return labels
+
+
 def target_page(target_type: str) -> str | None:
     """The URL name of the page showing one record of `target_type` by its id."""
     page: str | None = _declared("AUDIT_TARGET_PAGES").get(target_type)

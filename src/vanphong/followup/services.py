@@ -34,6 +34,7 @@ from vanphong.followup.models import (
     Progress,
     TaskReport,
     TaskReportFile,
+    TaskState,
 )
 from vanphong.handling.services import notify
 from vanphong.registry.models import OutgoingDocument
@@ -53,6 +54,24 @@ AUDIT_LABELS = {
     AuditAction.TASK_REMINDED: gettext_lazy("Follow-up task reminder sent"),
 }
 AUDIT_TARGET_PAGES = {"followup.conclusion": "conclusion_detail", "followup.followuptask": "task_detail"}
+# The keys of the tasks' events as the timeline names them: a task's number is not an
+# incoming number ("No." is the registry's "Số đến"), and some keys are no field.
+AUDIT_FIELD_LABELS = {
+    "followup.followuptask": {
+        "number": gettext_lazy("Task number"),
+        "content": gettext_lazy("Task"),
+        "conclusion": gettext_lazy("Conclusion"),
+        "lead_unit": gettext_lazy("Lead unit"),
+        "co_units": gettext_lazy("Co-operating units"),
+        "leader": gettext_lazy("Leader in charge"),
+        "deadline": gettext_lazy("Deadline"),
+        "state": gettext_lazy("State"),
+        "unit": gettext_lazy("Reporting unit"),
+        "note": gettext_lazy("Report"),
+        "to": gettext_lazy("Reminded"),
+    },
+}
+AUDIT_VALUE_LABELS = {"followup.followuptask": {"state": dict(TaskState.choices)}}
 
 # The reminder before the deadline goes out this many days ahead.
 REMIND_DAYS_BEFORE = 3
@@ -281,14 +300,28 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             "date": task.deadline.strftime("%d/%m/%Y"),
             "task": _describe(task),
         }
-        _remind(task, text, office_too=True)
+        # The state changed with the date, not by anyone: the reminder's event says so.
+        _remind(
+            task,
+            text,
+            office_too=True,
+            before={"state": task.state_on(task.deadline)},
+            after={"state": TaskState.OVERDUE},
+        )
         task.reminded_overdue_at = now
         task.save(update_fields=["reminded_overdue_at"])
         sent["overdue"] += 1
     return sent
 
 
-def _remind(task: FollowUpTask, text: str, *, office_too: bool = False) -> None:
+def _remind(
+    task: FollowUpTask,
+    text: str,
+    *,
+    office_too: bool = False,
+    before: dict[str, str] | None = None,
+    after: dict[str, str] | None = None,
+) -> None:
     people = {*selectors.unit_heads(task.lead_unit), task.leader}
     if office_too:
         people |= set(selectors.office_of(task.organization))
@@ -298,6 +331,7 @@ def _remind(task: FollowUpTask, text: str, *, office_too: bool = False) -> None:
         actor=None,
         action=AuditAction.TASK_REMINDED,
         target=task,
-        after={"text": text, "to": sorted(person.full_name for person in people)},
+        before=before,
+        after={**(after or {}), "text": text, "to": sorted(person.full_name for person in people)},
         organization=task.organization,
     )

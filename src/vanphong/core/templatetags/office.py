@@ -166,20 +166,30 @@ def _pending_rows(event: AuditEvent, names: _Names) -> list[tuple[str, Text, Tex
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     model = _model(event.target_type)
+    # What the event's own app calls its keys and their values, when it says.
+    labels, values = audit.field_labels(event.target_type), audit.value_labels(event.target_type)
     rows = []
     for key in sorted(set(before) | set(after), key=lambda k: _order(model, k)):
         old, new = before.get(key), after.get(key)
         if key in HIDDEN_KEYS or old == new or (_is_empty(old) and _is_empty(new)):
             continue
         field = _field(model, key)
+        choices = values.get(key, {})
         rows.append(
             (
-                _label(field, key),
-                _value(key, field, old, before, names),
-                _value(key, field, new, after, names),
+                str(labels[key]) if key in labels else _label(field, key),
+                _chosen(choices, old) or _value(key, field, old, before, names),
+                _chosen(choices, new) or _value(key, field, new, after, names),
             )
         )
     return rows
+
+
+def _chosen(choices: dict[Any, Any], value: Any) -> Text | None:
+    """The declared label of `value`, if it has one (lists and records have none)."""
+    if not choices or isinstance(value, list | dict) or value not in choices:
+        return None
+    return _const(str(choices[value]))
 
 
 def _model(label: str) -> type[models.Model] | None:

@@ -262,3 +262,27 @@ def test_the_board_counts_each_state_as_the_task_lists_label_it(tree, conclusion
             for state, n in row.counts.items():
                 summed[state] = summed.get(state, 0) + n
         assert summed == labelled
+
+
+def test_the_tasks_history_names_its_fields_and_the_overdue_reminder_the_new_state(three, heads):
+    from vanphong.core.templatetags.office import describe_events
+
+    task = three[1]  # the grassroots committee's, due 15/11/2026
+    services.reminders_send(today=dt.date(2026, 11, 16))
+    events = list(
+        AuditEvent.objects.filter(target_type="followup.followuptask", target_id=str(task.pk)).order_by("pk")
+    )
+    assigned, reminded = (
+        dict((label, (old, new)) for label, old, new in rows) for rows in describe_events(events)
+    )
+    assert [event.action for event in events] == [
+        services.AuditAction.TASK_ADDED,
+        services.AuditAction.TASK_REMINDED,
+    ]
+    # The task's number is not the registry's incoming number ("No.").
+    assert assigned["Task number"] == ("—", "2") and "No." not in assigned
+    assert assigned["Lead unit"][1] == task.lead_unit.name
+    # The state changed with the date, by nobody: before and after say how.
+    assert reminded["State"] == ("Not started", "Overdue, not done")
+    assert heads.grassroots.full_name in reminded["Reminded"][1] and "to" not in reminded
+    assert events[1].actor is None
