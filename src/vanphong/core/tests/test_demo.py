@@ -134,3 +134,26 @@ def test_demo_command_prepares_everything_then_serves(
     assert "Mở http://127.0.0.1:8765" in out.getvalue()
     assert served and served[0]["addrport"] == "127.0.0.1:8765" and served[0]["use_reloader"] is False
     assert AuditEvent.objects.count() == events  # the second run loaded nothing
+
+
+def test_a_static_file_new_to_the_finders_is_collected_whatever_its_date(
+    settings: Any, tmp_path: Path
+) -> None:
+    """An app's own static files keep the date they were packaged with (older than
+    the last collection): the demo knows them new by their absence from the manifest."""
+    import json
+
+    from vanphong.core.management.commands.demo import _static_files_changed
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert not _static_files_changed()
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    content = json.loads(manifest.read_text())
+    content["paths"].pop("ninja/swagger-ui.css")
+    manifest.write_text(json.dumps(content))
+    assert _static_files_changed()

@@ -3,10 +3,13 @@ the static files, the invented city committee, then the web server."""
 
 from __future__ import annotations
 
+import json
+import os
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
@@ -78,8 +81,12 @@ def _static_files_changed() -> bool:
     if not manifest.exists():
         return True
     collected = manifest.stat().st_mtime
+    # A file new to the finders (an app's own static files, just installed) keeps the
+    # date it was packaged with: it is known by its absence from the manifest.
+    known = json.loads(manifest.read_text()).get("paths", {})
+    ignored = apps.get_app_config("staticfiles").ignore_patterns  # type: ignore[attr-defined]
     for finder in finders.get_finders():
-        for path, storage in finder.list([]):
-            if Path(storage.path(path)).stat().st_mtime > collected:
+        for path, storage in finder.list(ignored):
+            if path.replace(os.sep, "/") not in known or Path(storage.path(path)).stat().st_mtime > collected:
                 return True
     return False
