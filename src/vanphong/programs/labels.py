@@ -77,7 +77,12 @@ def time_label(year: int, quarter: int | None, month: int | None) -> str:
 
 
 def item_time_label(item: ProgramItem) -> str:
-    text = time_label(item.planned_year, item.planned_quarter, item.planned_month)
+    """The item's time; planned for its whole 6-month or quarterly program, that
+    program's period ("Second half of 2026"), not the year."""
+    if item.spans_its_program:
+        text = period_label(item.program)
+    else:
+        text = time_label(item.planned_year, item.planned_quarter, item.planned_month)
     return f"{text} ({item.timing_note})" if item.timing_note else text
 
 
@@ -104,7 +109,10 @@ def printed_title(program: Program) -> str:
 
 
 def printed_time(item: ProgramItem) -> str:
-    if item.planned_month:
+    if item.spans_its_program:
+        period = printed_period(item.program)
+        text = period[:1].upper() + period[1:]
+    elif item.planned_month:
         text = f"Tháng {item.planned_month}/{item.planned_year}"
     elif item.planned_quarter:
         text = f"Quý {roman(item.planned_quarter)}/{item.planned_year}"

@@ -270,7 +270,22 @@ class ProgramItem(models.Model):
         return f"{self.position}. {self.content[:80]}"
 
     @property
+    def spans_its_program(self) -> bool:
+        """Is the item planned for its whole program, a half or a quarter (neither a
+        month nor a quarter of its own, in its program's year)? Its time is then the
+        program's period, not the year."""
+        program = self.program
+        return (
+            not self.planned_month
+            and not self.planned_quarter
+            and program.kind in (ProgramKind.HALF, ProgramKind.QUARTER)
+            and self.planned_year == program.year
+        )
+
+    @property
     def planned_bounds(self) -> tuple[dt.date, dt.date]:
+        if self.spans_its_program:
+            return self.program.starts_on, self.program.ends_on
         return planned_bounds(self.planned_year, self.planned_quarter, self.planned_month)
 
     @property

@@ -45,6 +45,7 @@ class AuditAction(enum.StrEnum):
     ITEM_STATE_CHANGED = "programs.item_state_changed"
     ITEM_BROKEN_DOWN = "programs.item_broken_down"
     ITEM_MOVED = "programs.item_moved"
+    ITEM_DONE_THROUGH_BREAKDOWN = "programs.item_done_through_breakdown"
 
 
 AUDIT_LABELS = {
@@ -57,6 +58,7 @@ AUDIT_LABELS = {
     AuditAction.ITEM_STATE_CHANGED: gettext_lazy("Program item marked"),
     AuditAction.ITEM_BROKEN_DOWN: gettext_lazy("Program item broken down"),
     AuditAction.ITEM_MOVED: gettext_lazy("Program item moved to a later program"),
+    AuditAction.ITEM_DONE_THROUGH_BREAKDOWN: gettext_lazy("Program item done through its breakdown"),
 }
 AUDIT_TARGET_PAGES = {"programs.program": "program_detail", "programs.programitem": "program_item_detail"}
 
@@ -334,8 +336,13 @@ def _clean_item(program: Program, values: dict[str, Any], partners: Sequence[Org
     if month:
         quarter = values["planned_quarter"] = None
     year = values.get("planned_year") or program.year or (program.starts_on.year if not month else None)
+    # An item planned for the whole of a monthly or quarterly program takes its month
+    # or quarter (of a 6-month program, the half: `ProgramItem.spans_its_program`).
     if program.kind == ProgramKind.MONTH and not month and not quarter:
         month = values["planned_month"] = program.period
+        year = year or program.year
+    elif program.kind == ProgramKind.QUARTER and not month and not quarter:
+        quarter = values["planned_quarter"] = program.period
         year = year or program.year
     if month is not None and not 1 <= month <= 12:
         errors["planned_month"] = _("A month is from 1 to 12.")
@@ -522,7 +529,61 @@ def item_set_state(
             after=after,
             organization=program.organization,
         )
+        if state == ItemState.DONE:
+            _done_through_breakdown(item)
     return item
+
+
+def _last_of(item: ProgramItem) -> ProgramItem:
+    """Where an item stands in the end: the item, or the one it was moved to (and on)."""
+    seen = {item.pk}
+    while item.state == ItemState.MOVED:
+        moved = ProgramItem.objects.filter(moved_from=item).first()
+        if moved is None or moved.pk in seen:
+            break
+        seen.add(moved.pk)
+        item = moved
+    return item
+
+
+def _done_through_breakdown(item: ProgramItem) -> None:
+    """`item` was just marked done. When it is (or was moved from) a breakdown of a
+    longer program's item, and that item's every breakdown is now done (each followed
+    to where it was moved), the item is marked done too, on the day its last
+    breakdown was done: a change the system makes because of its breakdowns, audited
+    as such (no actor). Up the chain: a month done may complete a half, which
+    completes the year. A source no longer planned, or in a closed program, is left
+    as it is."""
+    origin = item
+    while origin.moved_from_id is not None:
+        origin = ProgramItem.objects.get(pk=origin.moved_from_id)
+    if origin.source_id is None:
+        return
+    source, program = _locked_item(ProgramItem.objects.select_related("program").get(pk=origin.source_id))
+    if source.state != ItemState.PLANNED or program.state == ProgramState.CLOSED:
+        return
+    children = [_last_of(child) for child in source.breakdown.order_by("pk")]
+    if not children or any(child.state != ItemState.DONE for child in children):
+        return
+    done_on = max(child.done_on for child in children if child.done_on is not None)
+    before = {"state": source.state, "done_on": source.done_on, "state_note": source.state_note}
+    source.state, source.done_on = ItemState.DONE, done_on
+    source.save(update_fields=["state", "done_on"])
+    audit.record(
+        actor=None,
+        action=AuditAction.ITEM_DONE_THROUGH_BREAKDOWN,
+        target=source,
+        before=before,
+        after={
+            "state": source.state,
+            "done_on": done_on,
+            "state_note": source.state_note,
+            "breakdown": [child.pk for child in children],
+            "completed_by": item.pk,
+        },
+        organization=program.organization,
+    )
+    _done_through_breakdown(source)
 
 
 @transaction.atomic
@@ -596,14 +657,13 @@ def item_break_down(
 
 def _moved_time(target: Program) -> tuple[int, int | None, int | None]:
     """When a moved item is planned in its new program: the program's month or
-    quarter; the first quarter of a half; the year of a yearly or full-term one."""
+    quarter; a half's whole period (`ProgramItem.spans_its_program`); the year of a
+    yearly or full-term one."""
     year = target.year or target.starts_on.year
     if target.kind == ProgramKind.MONTH:
         return year, None, target.period
     if target.kind == ProgramKind.QUARTER:
         return year, target.period, None
-    if target.kind == ProgramKind.HALF:
-        return year, 2 * target.period - 1, None
     return year, None, None
 
 
