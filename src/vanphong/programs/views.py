@@ -61,7 +61,8 @@ def _refusal(form: ItemForm, error: ValidationError) -> str:
 def program_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     committees = selectors.committees_for(person)
-    form = ProgramForm(request.POST or None, committees=committees)
+    # Prefixed: the filter above it has its own kind and year, whose GET names links keep.
+    form = ProgramForm(request.POST or None, committees=committees, prefix="new")
     done = submit(
         request,
         form,

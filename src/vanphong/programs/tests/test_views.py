@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pdfplumber
 import pytest
@@ -99,7 +100,8 @@ def test_the_list_filters_and_creates(client, specialist, tree, yearly, november
     part = client.get(reverse("program_list") + "?kind=month", **HTMX).content.decode()
     assert "<html" not in part and november.title in part and yearly.title not in part
     response = client.post(
-        reverse("program_list"), {"organization": tree.city.pk, "kind": "month", "year": 2026, "period": 12}
+        reverse("program_list"),
+        {"new-organization": tree.city.pk, "new-kind": "month", "new-year": 2026, "new-period": 12},
     )
     assert response.status_code == 302
     assert (
@@ -107,9 +109,20 @@ def test_the_list_filters_and_creates(client, specialist, tree, yearly, november
         >= 1
     )
     again = client.post(
-        reverse("program_list"), {"organization": tree.city.pk, "kind": "month", "year": 2026, "period": 12}
+        reverse("program_list"),
+        {"new-organization": tree.city.pk, "new-kind": "month", "new-year": 2026, "new-period": 12},
     )
     assert again.status_code == 200 and 'id="program-form"' in again.content.decode()
+
+
+def test_the_filter_and_the_new_program_form_have_ids_of_their_own(client, specialist, yearly):
+    client.force_login(specialist)
+    html = client.get(reverse("program_list") + "?year=2026&kind=year").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    # The filter keeps its GET names (links use them); the new program's are prefixed.
+    assert 'name="kind"' in html and 'name="new-kind"' in html and 'for="id_new-kind"' in html
+    assert yearly.title in html
 
 
 def test_items_are_added_edited_and_marked_in_place(client, specialist, tree, yearly, item):
