@@ -50,8 +50,9 @@ api = NinjaAPI(
     version="1",
     description=(
         "Incoming documents and their transfer slips, work programs, the weekly schedule, "
-        "the follow-up of conclusions and the reports from grassroots organizations. Bearer "
-        "tokens: the API tokens page (/api/tokens/) or `vanphong apitoken issue`."
+        "the follow-up of conclusions, the reports from grassroots organizations, meetings, "
+        "votes and written consultations. Bearer tokens: the API tokens page (/api/tokens/) "
+        "or `vanphong apitoken issue`."
     ),
     urls_namespace="api",
     # Swagger UI from django-ninja's own static files ("ninja" is an installed app, so
