@@ -45,6 +45,9 @@ class AuditAction(StrEnum):
     TASK_ADDED = "followup.task_added"
     TASK_REPORTED = "followup.task_reported"
     TASK_REMINDED = "followup.task_reminded"
+    TASK_CHANGED = "followup.task_changed"
+    TASK_EXTENDED = "followup.task_extended"
+    TASK_DELETED = "followup.task_deleted"
 
 
 AUDIT_LABELS = {
@@ -52,6 +55,9 @@ AUDIT_LABELS = {
     AuditAction.TASK_ADDED: gettext_lazy("Follow-up task assigned"),
     AuditAction.TASK_REPORTED: gettext_lazy("Follow-up task reported"),
     AuditAction.TASK_REMINDED: gettext_lazy("Follow-up task reminder sent"),
+    AuditAction.TASK_CHANGED: gettext_lazy("Follow-up task corrected"),
+    AuditAction.TASK_EXTENDED: gettext_lazy("Follow-up task deadline extended"),
+    AuditAction.TASK_DELETED: gettext_lazy("Follow-up task deleted"),
 }
 AUDIT_TARGET_PAGES = {"followup.conclusion": "conclusion_detail", "followup.followuptask": "task_detail"}
 # The keys of the tasks' events as the timeline names them: a task's number is not an
@@ -152,27 +158,7 @@ def task_add(
     committee = conclusion.organization
     _check_office(actor, committee)
     co_units = [unit for unit in co_units if unit.pk != lead_unit.pk]
-    errors: dict[str, list[str]] = {}
-    if not content.strip():
-        errors.setdefault("content", []).append(_("Say what must be done."))
-    problem = unit_problem(committee, lead_unit)
-    if problem:
-        errors.setdefault("lead_unit", []).append(problem)
-    for unit in co_units:
-        problem = unit_problem(committee, unit)
-        if problem:
-            errors.setdefault("co_units", []).append(problem)
-    if deadline < conclusion.issued_on:
-        errors.setdefault("deadline", []).append(
-            _("The deadline is before the conclusion's date (%(date)s).")
-            % {"date": conclusion.issued_on.strftime("%d/%m/%Y")}
-        )
-    if not leader.is_active or not committee_leaders(committee).filter(pk=leader.pk).exists():
-        errors.setdefault("leader", []).append(
-            _("%(name)s is not a leader of this committee.") % {"name": leader.full_name}
-        )
-    if errors:
-        raise ValidationError(errors)
+    _check_task(conclusion, content, lead_unit, co_units, leader, deadline)
     number = (conclusion.tasks.aggregate(last=Max("number"))["last"] or 0) + 1
     task = FollowUpTask.objects.create(
         conclusion=conclusion,
@@ -205,6 +191,137 @@ def task_add(
             url=_url(task),
         )
     return task
+
+
+def _check_task(
+    conclusion: Conclusion,
+    content: str,
+    lead_unit: Organization,
+    co_units: list[Organization],
+    leader: Person,
+    deadline: dt.date,
+    errors: dict[str, list[str]] | None = None,
+) -> None:
+    """What assigning and correcting a task both refuse, each at its field."""
+    committee = conclusion.organization
+    errors = errors if errors is not None else {}
+    if not content.strip():
+        errors.setdefault("content", []).append(_("Say what must be done."))
+    problem = unit_problem(committee, lead_unit)
+    if problem:
+        errors.setdefault("lead_unit", []).append(problem)
+    for unit in co_units:
+        problem = unit_problem(committee, unit)
+        if problem:
+            errors.setdefault("co_units", []).append(problem)
+    if deadline < conclusion.issued_on:
+        errors.setdefault("deadline", []).append(
+            _("The deadline is before the conclusion's date (%(date)s).")
+            % {"date": conclusion.issued_on.strftime("%d/%m/%Y")}
+        )
+    if not leader.is_active or not committee_leaders(committee).filter(pk=leader.pk).exists():
+        errors.setdefault("leader", []).append(
+            _("%(name)s is not a leader of this committee.") % {"name": leader.full_name}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _snapshot(task: FollowUpTask, co_units: Iterable[Organization]) -> dict[str, object]:
+    """A task's assignment as its audit events record it."""
+    return {
+        "content": task.content,
+        "lead_unit": task.lead_unit.name,
+        "co_units": sorted(unit.name for unit in co_units),
+        "leader": task.leader.full_name,
+        "deadline": task.deadline.isoformat(),
+    }
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: Person,
+    task: FollowUpTask,
+    content: str,
+    lead_unit: Organization,
+    leader: Person,
+    deadline: dt.date,
+    co_units: Iterable[Organization] = (),
+) -> FollowUpTask:
+    """The office corrects a task entered by mistake, with the checks of assigning it.
+    A new deadline is an extension (gia hạn): the lead unit's heads and the leader
+    are told, and the reminders go out again for it. A done task keeps its deadline
+    (moving it would change whether it was done on time)."""
+    task = (
+        FollowUpTask.objects.select_for_update(of=("self",))
+        .select_related("conclusion", "lead_unit", "leader")
+        .get(pk=task.pk)
+    )
+    committee = task.organization
+    _check_office(actor, committee)
+    co_units = [unit for unit in co_units if unit.pk != lead_unit.pk]
+    errors: dict[str, list[str]] = {}
+    if deadline != task.deadline and task.progress == Progress.DONE:
+        errors["deadline"] = [_("This task is done: its deadline no longer changes.")]
+    _check_task(task.conclusion, content, lead_unit, co_units, leader, deadline, errors)
+    before = _snapshot(task, task.co_units.all())
+    extended = deadline != task.deadline
+    reassigned = lead_unit.pk != task.lead_unit_id or leader.pk != task.leader_id
+    task.content, task.lead_unit, task.leader, task.deadline = content.strip(), lead_unit, leader, deadline
+    if extended:
+        task.reminded_before_at = task.reminded_overdue_at = None
+    task.save()
+    task.co_units.set(co_units)
+    after = _snapshot(task, co_units)
+    if after == before:
+        return task
+    audit.record(
+        actor=actor,
+        action=AuditAction.TASK_EXTENDED if extended else AuditAction.TASK_CHANGED,
+        target=task,
+        before={key: value for key, value in before.items() if after[key] != value},
+        after={key: value for key, value in after.items() if before[key] != value},
+        organization=committee,
+    )
+    if extended:
+        text = _("Deadline extended to %(date)s: %(task)s") % {
+            "date": deadline.strftime("%d/%m/%Y"),
+            "task": _describe(task),
+        }
+    elif reassigned:
+        text = _("New task to follow up: %(task)s") % {"task": _describe(task)}
+    else:
+        return task
+    for person in {*selectors.unit_heads(lead_unit), leader} - {actor}:
+        notify(recipient=person, text=text, url=_url(task))
+    return task
+
+
+@transaction.atomic
+def task_delete(*, actor: Person, task: FollowUpTask) -> None:
+    """The office deletes a task entered by mistake, while no unit has reported on
+    it; the audit trail keeps what it said."""
+    task = (
+        FollowUpTask.objects.select_for_update(of=("self",))
+        .select_related("conclusion", "lead_unit", "leader")
+        .get(pk=task.pk)
+    )
+    _check_office(actor, task.organization)
+    if task.reports.exists():
+        raise ValidationError(_("A unit has reported on this task: it can no longer be deleted."))
+    audit.record(
+        actor=actor,
+        action=AuditAction.TASK_DELETED,
+        before={
+            "conclusion": str(task.conclusion),
+            "number": task.number,
+            **_snapshot(task, task.co_units.all()),
+        },
+        target=task,
+        organization=task.organization,
+    )
+    task.delete()
 
 
 def _describe(task: FollowUpTask) -> str:

@@ -1,20 +1,23 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from vanphong.core import selectors as core_selectors
+from vanphong.core.models import Organization
 from vanphong.core.permissions import Action, can
 from vanphong.core.web import person_of, submit
 from vanphong.followup import selectors, services
 from vanphong.followup.forms import ConclusionForm, ReportForm, TaskFilterForm, TaskForm
-from vanphong.followup.models import ConclusionKind
+from vanphong.followup.models import ConclusionKind, FollowUpTask, Progress, TaskReportFile
 from vanphong.registry.selectors import outgoing_visible_to
 
 TASKS_PER_PAGE = 50
@@ -92,11 +95,7 @@ def conclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_add = can(person, Action.DRAFT, conclusion.organization)
     form = None
     if may_add:
-        form = TaskForm(
-            request.POST or None,
-            units=core_selectors.subtree(conclusion.organization).select_related("kind").order_by("path"),
-            leaders=core_selectors.committee_leaders(conclusion.organization).filter(is_active=True),
-        )
+        form = _task_form(request, conclusion.organization)
         done = submit(
             request,
             form,
@@ -110,7 +109,7 @@ def conclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 deadline=data["deadline"],
             ),
             success=_("Task assigned; the unit and the leader were told."),
-            then=lambda task: redirect("conclusion_detail", conclusion.pk),
+            then=lambda task: _warn_if_past(request, task, redirect("conclusion_detail", conclusion.pk)),
         )
         if done:
             return done
@@ -160,6 +159,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "unit": unit,
             "may_close": may_close,
+            "may_edit": can(person, Action.DRAFT, task.organization),
             "events": core_selectors.record_history(task, person),
         },
     )
@@ -184,3 +184,107 @@ def board(request: HttpRequest) -> HttpResponse:
             "programs": selectors.programs_in_force(person, committee, today),
         },
     )
+
+
+def _task_form(request: HttpRequest, committee: Organization, task: FollowUpTask | None = None) -> TaskForm:
+    """The task's fields, its choices the committee's units and leaders."""
+    initial = None
+    if task is not None:
+        initial = {
+            "content": task.content,
+            "lead_unit": task.lead_unit_id,
+            "co_units": [unit.pk for unit in task.co_units.all()],
+            "leader": task.leader_id,
+            "deadline": task.deadline,
+        }
+    return TaskForm(
+        request.POST or None,
+        initial=initial,
+        units=core_selectors.subtree(committee).select_related("kind").order_by("path"),
+        leaders=core_selectors.committee_leaders(committee).filter(is_active=True),
+    )
+
+
+def _warn_if_past(request: HttpRequest, task: FollowUpTask, response: HttpResponse) -> HttpResponse:
+    """A deadline already passed is allowed (a conclusion entered late), but said."""
+    if task.deadline < timezone.localdate() and task.progress != Progress.DONE:
+        messages.warning(request, _("The deadline has passed: the task counts as overdue."))
+    return response
+
+
+def _office_task(request: HttpRequest, pk: int) -> FollowUpTask:
+    """A task the person sees (404 otherwise) and whose committee's office they work in (403)."""
+    task = get_object_or_404(selectors.tasks_visible_to(person_of(request)), pk=pk)
+    if not can(person_of(request), Action.DRAFT, task.organization):
+        raise PermissionDenied
+    return task
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office corrects a task entered by mistake; a new deadline is an extension."""
+    person = person_of(request)
+    task = _office_task(request, pk)
+    form = _task_form(request, task.organization, task)
+    done = submit(
+        request,
+        form,
+        lambda data: services.task_update(
+            actor=person,
+            task=task,
+            content=data["content"],
+            lead_unit=data["lead_unit"],
+            co_units=data["co_units"],
+            leader=data["leader"],
+            deadline=data["deadline"],
+        ),
+        success=_("Task corrected."),
+        then=lambda saved: _warn_if_past(request, saved, redirect("task_detail", saved.pk)),
+    )
+    return done or render(
+        request,
+        "followup/task_form.html",
+        {"task": task, "form": form, "may_delete": not task.reports.exists()},
+    )
+
+
+@login_required
+@require_POST
+def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office deletes a task no unit has reported on yet."""
+    task = _office_task(request, pk)
+    try:
+        services.task_delete(actor=person_of(request), task=task)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("task_detail", task.pk)
+    messages.success(request, _("Task deleted."))
+    return redirect("conclusion_detail", task.conclusion_id)
+
+
+@login_required
+def task_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A file of a unit's report, to those who see its task (404 to others, so that
+    its existence does not leak). A PDF opens in the browser, anything else downloads."""
+    attached = get_object_or_404(
+        TaskReportFile.objects.filter(
+            report__task__in=selectors.tasks_visible_to(person_of(request)).values("pk")
+        ),
+        pk=pk,
+    )
+    try:
+        stream = attached.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    is_pdf = attached.name.lower().endswith(".pdf")
+    # Django writes the name as `filename*=utf-8''…` (RFC 5987) when it is not ASCII.
+    response = FileResponse(
+        stream,
+        as_attachment=not is_pdf,
+        filename=attached.name,
+        content_type="application/pdf" if is_pdf else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
