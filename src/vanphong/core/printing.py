@@ -7,10 +7,50 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vanphong.core.models import Organization, Person
 
 # The label of a table's total row, which is printed in bold.
 TOTAL = "Tổng số"
+
+# The committee word a place follows: "Thành ủy Ngọc Sơn" is at "Ngọc Sơn".
+COMMITTEE_WORDS = ("tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "đảng ủy")
+
+
+def place_of(organization: Organization) -> str:
+    """The place a committee's documents are dated at: its name without the
+    committee word ("Thành ủy Ngọc Sơn" → "Ngọc Sơn")."""
+    name = organization.name
+    lowered = name.lower()
+    for word in COMMITTEE_WORDS:
+        if lowered.startswith(word + " "):
+            return name[len(word) + 1 :]
+    return name
+
+
+def office_chief_of(committee: Organization) -> Person | None:
+    """The Chief of Office of the committee's own office (the office unit right under
+    it), who signs what the office issues T/L the Standing Committee; None when the
+    post is empty."""
+    from vanphong.core.models import Membership, Role
+
+    membership = (
+        Membership.objects.current()
+        .filter(
+            organization__path__startswith=committee.path,
+            organization__depth=committee.depth + 1,
+            organization__kind__is_office=True,
+            organization__closed_on__isnull=True,
+            role=Role.OFFICE_CHIEF,
+            person__is_active=True,
+        )
+        .select_related("person")
+        .order_by("organization__path", "pk")
+        .first()
+    )
+    return membership.person if membership else None
 
 
 @dataclass(frozen=True)

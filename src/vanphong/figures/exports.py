@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from vanphong.core.models import Membership, Organization, Role
-from vanphong.core.printing import TOTAL, Table, docx_border, docx_paragraph, docx_qn, xlsx_of_tables
+from vanphong.core.printing import (
+    TOTAL,
+    Table,
+    docx_border,
+    docx_paragraph,
+    docx_qn,
+    place_of,
+    xlsx_of_tables,
+)
 from vanphong.drafting.layout import header_of
 from vanphong.drafting.rendering import NUMBER_WORD, PARTY_NAME, RECIPIENTS_LABEL
 from vanphong.figures.selectors import Figures, Period, PeriodKind
@@ -282,7 +290,7 @@ def report_of(figures: Figures) -> Report:
         superior_body=superior,
         issuing_body=issuing,
         number_line=f"{NUMBER_WORD}      -{REPORT_ABBREVIATION}/{issuer.abbreviation}",
-        place_date=f"{labels.place_of(committee)}, ngày      tháng      năm {figures.today.year}",
+        place_date=f"{place_of(committee)}, ngày      tháng      năm {figures.today.year}",
         abstract=f"Kết quả công tác văn phòng {period}",
         sections=[
             ("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ", results),

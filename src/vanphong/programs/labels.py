@@ -10,15 +10,10 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from vanphong.core.models import Organization
-
 if TYPE_CHECKING:
     from vanphong.programs.models import Program, ProgramItem
 
 ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-
-# The committee word a place follows: "Thành ủy Ngọc Sơn" is at "Ngọc Sơn".
-COMMITTEE_WORDS = ("tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "đảng ủy")
 
 # The output column's words for each kind (OutputKind), as printed.
 PRINTED_OUTPUT = {
@@ -39,15 +34,6 @@ def roman(number: int) -> str:
             out.append(letters)
             number -= value
     return "".join(out)
-
-
-def place_of(organization: Organization) -> str:
-    name = organization.name
-    lowered = name.lower()
-    for word in COMMITTEE_WORDS:
-        if lowered.startswith(word + " "):
-            return name[len(word) + 1 :]
-    return name
 
 
 # --- On the screen ----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from vanphong.core import audit
 from vanphong.core.models import CongressTerm, Organization, Person
 from vanphong.core.permissions import Action, can
+from vanphong.core.printing import place_of
 from vanphong.core.selectors import committee_leaders
 from vanphong.programs import labels
 from vanphong.programs.models import (
@@ -207,7 +208,7 @@ def program_create(
         term=term,
         starts_on=starts_on,
         ends_on=ends_on,
-        place=" ".join(place.split()) or labels.place_of(organization),
+        place=" ".join(place.split()) or place_of(organization),
         created_by=actor,
     )
     program.title = " ".join(title.split())[:300] or labels.printed_title(program)

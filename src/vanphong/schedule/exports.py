@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from vanphong.core.models import Organization
-from vanphong.core.printing import pdf_from_html
+from vanphong.core.printing import office_chief_of, pdf_from_html, place_of
 from vanphong.schedule.models import Event, EventState
 from vanphong.schedule.selectors import WeekPage, session_of
 
@@ -40,6 +40,14 @@ COLUMNS = [
 CHANGED = "Điều chỉnh"
 CANCELLED = "Hủy"
 DRAFT = "DỰ THẢO"
+# The office issues the week on the Standing Committee's behalf, signed by its chief.
+SIGNATURE_LINES = ("T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG")
+RECIPIENTS_LABEL = "Nơi nhận:"
+RECIPIENTS = (
+    "- Các đồng chí Ủy viên Ban Thường vụ,",
+    "- Các ban, đơn vị được phân công chuẩn bị,",
+    "- Lưu Văn phòng.",
+)
 
 
 def standing_committee(committee: Organization) -> str:
@@ -81,6 +89,30 @@ def rows(page: WeekPage) -> list[Row]:
     return lines
 
 
+def place_date(page: WeekPage) -> str:
+    """ "Ngọc Sơn, ngày 27 tháng 11 năm 2026": the day the week was (last) published;
+    a draft leaves the day and month blank."""
+    place = place_of(page.committee)
+    if page.week is not None and page.week.published_at is not None:
+        day = timezone.localtime(page.week.published_at).date()
+        return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    return f"{place}, ngày      tháng      năm {page.monday.year}"
+
+
+def printed_line(page: WeekPage, printed: dt.datetime) -> str:
+    """When it was printed and published, in each page's footer."""
+    text = f"In lúc {timezone.localtime(printed):%H:%M %d/%m/%Y}"
+    if page.week is not None and page.week.published_at is not None:
+        text += f"; công bố lúc {timezone.localtime(page.week.published_at):%H:%M %d/%m/%Y}"
+    return text + "."
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string (a margin box's `content`)."""
+    escaped = text.replace("\\", "\\5C ").replace('"', "\\22 ").replace("<", "\\3C ")
+    return f'"{escaped}"'
+
+
 def filename(page: WeekPage, extension: str) -> str:
     return f"lich-cong-tac-tuan-{page.monday:%Y-%m-%d}.{extension}"
 
@@ -100,7 +132,12 @@ def week_pdf(page: WeekPage) -> bytes:
             "changed": CHANGED,
             "cancelled": CANCELLED,
             "draft": DRAFT if not page.published else "",
-            "printed": timezone.localtime(),
+            "place_date": place_date(page),
+            "printed_line": css_string(printed_line(page, timezone.now())),
+            "recipients_label": RECIPIENTS_LABEL,
+            "recipients": RECIPIENTS,
+            "signature_lines": SIGNATURE_LINES,
+            "signer": office_chief_of(page.committee),
         },
     )
     return pdf_from_html(html)
