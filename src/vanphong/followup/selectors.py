@@ -23,6 +23,8 @@ from vanphong.programs.models import Program, ProgramState
 from vanphong.programs.selectors import Execution, execution_rate, programs_visible_to
 
 OFFICE_HEADS = (Role.OFFICE_CHIEF, Role.OFFICE_DEPUTY_CHIEF)
+# A unit's head and deputies: of a Party committee, of an office or a board.
+HEAD_ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY, *OFFICE_HEADS)
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:
@@ -116,12 +118,16 @@ def entry_committees(person: Person) -> QuerySet[Organization]:
 
 
 def unit_heads(unit: Organization) -> list[Person]:
-    """Who is told of a unit's task: its role holders other than plain members, or
-    everyone in it when it has none."""
+    """Who is told of a unit's task: its head and deputies (a committee's Secretary and
+    Deputy Secretaries, an office's or a board's Chief and Deputy Chiefs); when it has
+    none, its other role holders (not its accountant or archivist otherwise), or
+    everyone in it when it has no role holder either."""
     current = Membership.objects.current().filter(organization=unit, person__is_active=True)
-    heads = current.exclude(role=Role.MEMBER)
-    chosen = heads if heads.exists() else current
-    return [membership.person for membership in chosen.select_related("person").order_by("person__sort_key")]
+    for chosen in (current.filter(role__in=HEAD_ROLES), current.exclude(role=Role.MEMBER), current):
+        people = list(chosen.select_related("person").order_by("person__sort_key"))
+        if people:
+            break
+    return list({membership.person.pk: membership.person for membership in people}.values())
 
 
 def office_of(committee: Organization) -> list[Person]:

@@ -286,3 +286,26 @@ def test_the_tasks_history_names_its_fields_and_the_overdue_reminder_the_new_sta
     assert reminded["State"] == ("Not started", "Overdue, not done")
     assert heads.grassroots.full_name in reminded["Reminded"][1] and "to" not in reminded
     assert events[1].actor is None
+
+
+def test_a_units_head_and_deputies_are_told_not_its_accountant_or_archivist(tree, office_chief, heads):
+    from vanphong.core.tests.factories import kind
+
+    office = tree.office
+    for role in (Role.ACCOUNTANT, Role.ARCHIVIST, Role.CLERK, Role.SPECIALIST, Role.MEMBER):
+        make_person(organization=office, role=role)
+    assert set(selectors.unit_heads(office)) == {office_chief, heads.office}
+    # A committee: its Secretary and Deputy Secretaries.
+    deputy = make_person(organization=tree.bloc, role=Role.DEPUTY_SECRETARY)
+    make_person(organization=tree.bloc, role=Role.STANDING_MEMBER)
+    assert set(selectors.unit_heads(tree.bloc)) == {heads.bloc, deputy}
+    # A unit without a head: its role holders, then everyone in it.
+    from vanphong.core import services as core_services
+
+    board = core_services.organization_create(
+        actor=None, parent=tree.city, name="Ban Tổ chức", abbreviation="BTC", kind=kind("board")
+    )
+    member = make_person(organization=board, role=Role.MEMBER)
+    assert selectors.unit_heads(board) == [member]
+    specialist = make_person(organization=board, role=Role.SPECIALIST)
+    assert selectors.unit_heads(board) == [specialist]
