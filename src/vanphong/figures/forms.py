@@ -57,7 +57,13 @@ class PeriodForm(forms.Form):
     end = DateField(label=_("To"), required=False)
 
     def __init__(
-        self, data: Any, *, committees: QuerySet[Organization], committee: Organization, today: dt.date
+        self,
+        data: Any,
+        *,
+        committees: QuerySet[Organization],
+        committee: Organization,
+        today: dt.date,
+        asked: bool = True,
     ) -> None:
         values = {
             "committee": committee.pk,
@@ -70,6 +76,9 @@ class PeriodForm(forms.Form):
         values.update({key: value for key, value in data.items() if value not in ("", None)})
         super().__init__(values)
         self.today = today
+        # Has the person asked for the figures (the Show button), or is the form only
+        # asked again as they choose (htmx, on each change)?
+        self.asked = asked
         committee_field = self.fields["committee"]
         assert isinstance(committee_field, forms.ModelChoiceField)
         committee_field.queryset = committees
@@ -82,6 +91,14 @@ class PeriodForm(forms.Form):
         """The period's kind as asked (shown even when the form is invalid)."""
         value = self.data.get("period")
         return value if value in {kind.value for kind in PeriodKind} else PeriodKind.YEAR.value
+
+    def full_clean(self) -> None:
+        """Two days half typed are not refused while the person is still choosing:
+        their errors wait until they ask for the figures (and there are none yet)."""
+        super().full_clean()
+        if not self.asked and self.kind == PeriodKind.RANGE.value and self._errors:
+            self._errors = forms.utils.ErrorDict()
+            self.cleaned_data.pop("figures_period", None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

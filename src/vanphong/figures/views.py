@@ -17,6 +17,9 @@ from vanphong.figures import exports, selectors
 from vanphong.figures.forms import PeriodForm
 from vanphong.figures.selectors import Figures, Period
 
+# The name of the Show button: the person asks for the figures.
+SHOW = "show"
+
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -47,10 +50,15 @@ def _figures(request: HttpRequest) -> tuple[PeriodForm, Figures | None]:
         committees=selectors.committees_for(person),
         committee=committee,
         today=timezone.localdate(),
+        # Choosing the period with htmx asks the page again on each change: only the
+        # Show button (or a page opened whole with its days) asks for the figures.
+        asked=SHOW in request.GET
+        or (not is_htmx(request) and any(request.GET.get(name) for name in ("start", "end"))),
     )
-    if not form.is_valid():
+    period = form.cleaned_data.get("figures_period") if form.is_valid() else None
+    if period is None:
         return form, None
-    return form, selectors.figures(person, committee, form.cleaned_data["figures_period"])
+    return form, selectors.figures(person, committee, period)
 
 
 def query_of(committee: Organization, period: Period) -> str:
@@ -87,7 +95,7 @@ def figures_export(request: HttpRequest, extension: str) -> HttpResponse:
     """The same figures as an XLSX workbook or as the review report's skeleton (DOCX)."""
     _form, figures = _figures(request)
     if figures is None:
-        return redirect(f"{reverse('figures_home')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('figures_home')}?{request.GET.urlencode()}&{SHOW}=1")
     data = exports.figures_xlsx(figures) if extension == "xlsx" else exports.figures_docx(figures)
     response = HttpResponse(data, content_type=CONTENT_TYPES[extension])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(figures, extension)}"'

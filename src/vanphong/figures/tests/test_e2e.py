@@ -76,4 +76,18 @@ def test_the_chief_of_office_reads_a_year_and_a_quarter_and_downloads_them(live_
     rows = [[cell for cell in row if cell is not None] for row in book.active.iter_rows(values_only=True)]
     assert ["Nghị quyết", 2, 1] in rows and ["Họp Ban Thường vụ", 2, 0] in rows
     assert ["Hoàn thành đúng hạn", 1] in rows and ["Hoàn thành quá hạn", 1] in rows
+
+    # From – to: nothing refused while the two days are being typed; the Show button asks.
+    choose("#id_period", "range")
+    expect(page.locator("#id_start")).to_be_visible()
+    expect(page.locator("#period-pending")).to_be_visible()
+    expect(page.locator(".invalid-feedback")).to_have_count(0)
+    page.locator("#id_start").fill(f"01/02/{YEAR}")
+    page.locator("#show-figures").click()
+    expect(page.locator("#id_end_error")).to_be_visible()
+    expect(page.locator("#id_start_error")).to_have_count(0)
+    page.locator("#id_end").fill(f"28/02/{YEAR}")
+    page.locator("#show-figures").click()
+    expect(page.locator("#figures-period")).to_have_attribute("data-end", f"{YEAR}-02-28")
+    expect(page.locator(".invalid-feedback")).to_have_count(0)
     page.close()

@@ -70,6 +70,24 @@ def test_a_reversed_range_is_refused_on_its_field(client, year):
     assert export.status_code == 302 and export.url.startswith(PAGE)
 
 
+def test_choosing_from_to_shows_no_error_until_the_figures_are_asked_for(client, year):
+    client.force_login(year.office_chief)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    for typed in ({}, {"start": "01/02/2025"}, {"start": "31/12/2025", "end": "01/01/2025"}):
+        part = client.get(PAGE, year_query(year.tree, period="range", **typed), **htmx)
+        html = part.content.decode()
+        assert part.context["figures"] is None and 'name="start"' in html
+        assert "_error" not in html and "period-invalid" not in html and 'id="period-pending"' in html
+    # Reopened whole without the days (the address htmx pushed): nothing refused either.
+    page = client.get(PAGE, year_query(year.tree, period="range")).content.decode()
+    assert "_error" not in page and "period-invalid" not in page
+    asked = client.get(PAGE, year_query(year.tree, period="range", start="01/02/2025", show="1"), **htmx)
+    html = asked.content.decode()
+    assert 'id="id_end_error"' in html and 'id="id_start_error"' not in html and 'id="period-invalid"' in html
+    typed = year_query(year.tree, period="range", start="01/02/2025", end="28/02/2025")
+    assert client.get(PAGE, typed, **htmx).context["figures"].events_held == 3
+
+
 def test_the_workbook_holds_the_tables(client, year):
     client.force_login(year.office_chief)
     answer = client.get(reverse("figures_export", args=["xlsx"]), year_query(year.tree))
