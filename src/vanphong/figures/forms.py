@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -96,8 +97,8 @@ class PeriodForm(forms.Form):
         """Two days half typed are not refused while the person is still choosing:
         their errors wait until they ask for the figures (and there are none yet)."""
         super().full_clean()
-        if not self.asked and self.kind == PeriodKind.RANGE.value and self._errors:
-            self._errors = forms.utils.ErrorDict()
+        if not self.asked and self.kind == PeriodKind.RANGE.value and self.errors:
+            self._errors = ErrorDict()
             self.cleaned_data.pop("figures_period", None)
 
     def clean(self) -> dict[str, Any]:
