@@ -96,3 +96,18 @@ def test_three_tasks_followed_to_the_board(live_server, browser):
     row = page.locator("#by-unit tr", has_text=tree.grassroots.name)
     expect(row.locator('[data-count="overdue"]')).to_have_text("1")
     page.screenshot(path=str(SHOTS / "followup-2-board.png"), full_page=True)
+
+    # On a phone the board reads without sideways scrolling: each unit's bar under its
+    # name, the main counts beside it.
+    phone = browser.new_page(locale="vi-VN", viewport={"width": 390, "height": 844})
+    sign_in(phone, live_server.url, "bithu", PASSWORD)
+    phone.goto(f"{live_server.url}/followup/board/")
+    row = phone.locator("#by-unit tr", has_text=tree.grassroots.name)
+    expect(row.locator('[data-count="overdue"]')).to_be_visible()
+    expect(row.locator('[role="img"]').first).to_be_visible()
+    overflowing = phone.evaluate(
+        """() => [document.documentElement, ...document.querySelectorAll('.table-responsive')]
+            .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.id || el.className)"""
+    )
+    phone.screenshot(path=str(SHOTS / "followup-3-board-phone.png"), full_page=True)
+    assert overflowing == []
