@@ -201,6 +201,76 @@ LOGINS = [
         dt.date(1986, 2, 18),
         dt.date(2011, 5, 19),
     ),
+    # The heads of the city's boards and their deputies, so that a board signs in and
+    # reports on the follow-up tasks most conclusions give it. A Trưởng ban holds the
+    # board's Standing Committee seat (STANDING); the roles are the office's, the
+    # nearest a unit's head has (Role has no board head of its own).
+    _LoginSpec(
+        "truongban.tc",
+        "Phan Văn Khải",
+        "M",
+        Role.OFFICE_CHIEF,
+        "Trưởng Ban Tổ chức Thành ủy",
+        Secrecy.SECRET,
+        "BTCTU",
+        dt.date(1969, 7, 14),
+        dt.date(1992, 11, 5),
+    ),
+    _LoginSpec(
+        "phoban.tc",
+        "Lê Thị Hồng Vân",
+        "F",
+        Role.OFFICE_DEPUTY_CHIEF,
+        "Phó Trưởng Ban Tổ chức Thành ủy",
+        Secrecy.CONFIDENTIAL,
+        "BTCTU",
+        dt.date(1979, 3, 8),
+        dt.date(2003, 5, 19),
+    ),
+    _LoginSpec(
+        "truongban.tgdv",
+        "Trịnh Minh Đức",
+        "M",
+        Role.OFFICE_CHIEF,
+        "Trưởng Ban Tuyên giáo và Dân vận Thành ủy",
+        Secrecy.SECRET,
+        "BTGDVTU",
+        dt.date(1970, 1, 25),
+        dt.date(1993, 6, 16),
+    ),
+    _LoginSpec(
+        "phoban.tgdv",
+        "Võ Thị Thu Trang",
+        "F",
+        Role.OFFICE_DEPUTY_CHIEF,
+        "Phó Trưởng Ban Tuyên giáo và Dân vận Thành ủy",
+        Secrecy.CONFIDENTIAL,
+        "BTGDVTU",
+        dt.date(1981, 10, 2),
+        dt.date(2005, 3, 26),
+    ),
+    _LoginSpec(
+        "truongban.nc",
+        "Đinh Quốc Toàn",
+        "M",
+        Role.OFFICE_CHIEF,
+        "Trưởng Ban Nội chính Thành ủy",
+        Secrecy.SECRET,
+        "BNCTU",
+        dt.date(1968, 12, 19),
+        dt.date(1991, 9, 2),
+    ),
+    _LoginSpec(
+        "phoban.nc",
+        "Huỳnh Văn Lộc",
+        "M",
+        Role.OFFICE_DEPUTY_CHIEF,
+        "Phó Trưởng Ban Nội chính Thành ủy",
+        Secrecy.CONFIDENTIAL,
+        "BNCTU",
+        dt.date(1977, 5, 30),
+        dt.date(2000, 12, 22),
+    ),
     _LoginSpec(
         "dangvien",
         "Ngô Quang Huy",
@@ -235,6 +305,17 @@ LOGINS = [
         dt.date(2010, 1, 1),
     ),
 ]
+
+# The sign-ins' e-mail (username@EMAIL_DOMAIN, a reserved domain: nothing is delivered),
+# so that notifications reach them by mail too once the demo is loaded.
+EMAIL_DOMAIN = "ngocson.example"
+# The city's boards, by abbreviation (a sign-in's `home`), and the Standing Committee
+# seat their head holds.
+BOARDS = {
+    "BTCTU": "Ban Tổ chức Thành ủy",
+    "BTGDVTU": "Ban Tuyên giáo và Dân vận Thành ủy",
+    "BNCTU": "Ban Nội chính Thành ủy",
+}
 
 # Where the sign-ins are Party members (their chi bộ), besides their role.
 LOGIN_CELL = "Chi bộ Văn phòng Thành ủy"
@@ -956,10 +1037,13 @@ class _Builder:
             ended_on=CITY_TERM_16[1],
         )
         services.term_add(actor=None, organization=self.city, number=17, started_on=CITY_TERM_17_START)
+        self.boards: dict[str, Organization] = {}
         for name, abbreviation, kind in CITY_UNITS:
             unit = self.organization(self.city, name, kind, dt.date(1946, 3, 19), abbreviation)
             if name == OFFICE_NAME:
                 self.office = unit
+            if abbreviation in BOARDS:
+                self.boards[abbreviation] = unit
         self.bloc = self.organization(self.city, BLOC_NAME, "provincial-party", dt.date(2008, 3, 1), "ĐUK")
         services.term_add(
             actor=None, organization=self.bloc, number=6, started_on=BLOC_TERM_6[0], ended_on=BLOC_TERM_6[1]
@@ -1089,6 +1173,7 @@ class _Builder:
             "office": self.office,
             "cell": grassroots_cell,
             "grassroots": grassroots.org,
+            **self.boards,
         }
         # Every sign-in but the administrator is a Party member of a chi bộ in the Khối.
         cells = {
@@ -1106,7 +1191,7 @@ class _Builder:
                 "office": dt.date(2019, 8, 1),
                 "cell": dt.date(2018, 5, 1),
                 "grassroots": dt.date(2021, 1, 4),
-            }[spec.home]
+            }.get(spec.home, dt.date(2020, 11, 2))  # a board's head and deputy
             person = services.person_create(
                 actor=None,
                 username=spec.username,
@@ -1124,6 +1209,8 @@ class _Builder:
             cell = cells.get(spec.username)
             if spec.home == "office":
                 cell = party.cell_named(LOGIN_CELL)
+            elif spec.home in BOARDS:
+                cell = party.cell_named(f"Chi bộ {BOARDS[spec.home]}")
             if cell is not None:
                 self.role(person, cell, Role.MEMBER, max(spec.joined, cell.opened_on or spec.joined))
         # Some history for the leaders: their seats in the 16th term.
@@ -1162,7 +1249,11 @@ class _Builder:
             unit, cell = cells[place]
             return self.pick(unit.members_of(cell), 42, 60)
 
-        standing = [(title, role, from_place(place)) for title, role, place in STANDING]
+        # A board's Trưởng ban signs in (LOGINS): their seat is theirs.
+        board_heads = {spec.label: self.people[spec.username] for spec in LOGINS if spec.home in BOARDS}
+        standing = [
+            (title, role, board_heads.get(title) or from_place(place)) for title, role, place in STANDING
+        ]
         places = {place for _, _, place in STANDING}
         wards = [unit for unit in self.units.values() if unit.category == "ward"]
         bloc_members = [m for unit in self.units.values() if unit.category != "ward" for m in unit.members]
@@ -1268,6 +1359,27 @@ class _Builder:
         )
         for member in members:
             self.role(member, successor, Role.MEMBER, MERGED_CLOSED_ON + dt.timedelta(days=1))
+
+    def emails(self) -> None:
+        """The sign-ins' e-mail addresses, given once the apps' demos are loaded: what
+        happens from then on (the daily reminders) is mailed too, not the hundreds of
+        notifications the load itself writes."""
+        for spec in LOGINS:
+            person = self.people.get(spec.username)
+            if person is None:
+                continue
+            person.refresh_from_db()
+            services.person_update(
+                actor=None,
+                person=person,
+                full_name=person.full_name,
+                given_name=person.given_name,
+                gender=person.gender,
+                birth_date=person.birth_date,
+                joined_party_on=person.joined_party_on,
+                email=f"{spec.username}@{EMAIL_DOMAIN}",
+                phone=person.phone,
+            )
 
     def admin(self) -> None:
         """The system administrator: a superuser outside the tree (Django's own
@@ -1405,6 +1517,7 @@ def load_demo(*, out: Out) -> DemoResult:
         for app_demo in _app_demos():
             app_demo.load_demo(city=city, out=out)
             _analyze()
+        builder.emails()
         # Counted once every app has loaded, as a second run counts them: an app's
         # count may include what a later app adds (a meeting's entry in the schedule).
         counts = demo_counts(city)

@@ -1,8 +1,9 @@
-"""The demo's follow-up, written through the services: the tasks of the city's three
-latest registered conclusions, given by the Chief of Office (`chanhvp`) to the units
-of the city (one of them the Đảng ủy Sở Tư pháp, whose văn thư `vanthu.coso` signs
-in), the leader in charge the Secretary or a Deputy; some done on time, one done late,
-some in progress, some overdue."""
+"""The demo's follow-up, written through the services: the tasks of two conclusions
+(KL) and a notice (TB) of the city's outgoing register, given by the Chief of Office
+(`chanhvp`) to the units of the city (the Đảng ủy Sở Tư pháp, whose văn thư
+`vanthu.coso` signs in, and the boards, whose heads `truongban.*` and deputies
+`phoban.*` sign in), the leader in charge the Secretary or a Deputy; some done on
+time, one done late, some in progress, some overdue."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vanphong.core import selectors as core_selectors
-from vanphong.core.models import Organization, Person
+from vanphong.core.models import Organization, Person, Secrecy
 from vanphong.followup import selectors, services
 from vanphong.followup.models import Conclusion
 from vanphong.registry.models import OutgoingDocument
@@ -42,11 +43,18 @@ def load_demo(*, city: Organization, out: Callable[[str], None]) -> dict[str, in
         return {}
     if Conclusion.objects.filter(organization=city).exists():
         return {"conclusions": Conclusion.objects.filter(organization=city).count()}
-    documents = list(
-        OutgoingDocument.objects.filter(
-            organization=city, document_type__abbreviation="KL", cancelled_at__isnull=True
-        ).order_by("-issued_on", "-pk")[:3]
-    )
+    # The register's latest two KL and one TB, issued a month or more ago so that some
+    # deadlines have passed since, unclassified so that every unit's head reads them.
+    registered = OutgoingDocument.objects.filter(
+        organization=city,
+        cancelled_at__isnull=True,
+        secrecy=Secrecy.NONE,
+        issued_on__lte=timezone.localdate() - dt.timedelta(days=30),
+    ).order_by("-issued_on", "-pk")
+    documents = [
+        *registered.filter(document_type__abbreviation="KL")[:2],
+        *registered.filter(document_type__abbreviation="TB")[:1],
+    ]
     coso = Person.objects.filter(username="vanthu.coso").first()
     units = [
         unit

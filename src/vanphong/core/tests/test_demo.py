@@ -16,8 +16,10 @@ from vanphong.core.demo import (
     BLOC_GRASSROOTS,
     BLOC_MEMBERS,
     BLOC_UNITS,
+    BOARDS,
     CITY_NAME,
     DEMO_PASSWORD,
+    EMAIL_DOMAIN,
     LOGINS,
     find_demo,
     load_demo,
@@ -93,6 +95,20 @@ def test_load_demo_builds_the_city_once() -> None:
         else:
             assert person.is_superuser and not person.memberships.exists()
     assert {login.username for login in result.logins} == {spec.username for spec in LOGINS}
+    # The sign-ins are mailed what happens once the demo is loaded (a reserved domain).
+    assert all(
+        person.email == f"{person.username}@{EMAIL_DOMAIN}"
+        for person in Person.objects.filter(username__in=[spec.username for spec in LOGINS if spec.home])
+    )
+    # Each of the city's boards has its head and a deputy, who sign in; the head holds
+    # the board's seat in the Standing Committee.
+    for abbreviation, name in BOARDS.items():
+        board = Organization.objects.get(path__startswith=city.path, abbreviation=abbreviation, name=name)
+        heads = Membership.objects.current().filter(organization=board)
+        heads = heads.values_list("person__username", "role")
+        head = next(username for username, role in heads if role == Role.OFFICE_CHIEF)
+        assert {role for _username, role in heads} == {Role.OFFICE_CHIEF, Role.OFFICE_DEPUTY_CHIEF}
+        assert leaders.filter(person__username=head, role=Role.STANDING_MEMBER).exists()
 
     assert list(audit.verify()) == []
 
