@@ -1,7 +1,11 @@
 """The demo's work programs, written through the programs' services by the office:
 the city committee's 2026 program (issued in January by the Chief of Office), its
-items prepared by a specialist (`chuyenvien`), the monthly programs of November and
-December 2026 that break its last items down, and the items done so far."""
+items prepared by a specialist (`chuyenvien`), broken down as an office breaks a year
+down: into the program of the second half, that into the fourth quarter's, and that
+into the months of October, November and December; the items done so far are marked
+where they were done (a month's item, else the half's, else the year's), and each
+item whose every breakdown is done is marked done by the system up the chain, so each
+period has its execution rate."""
 
 from __future__ import annotations
 
@@ -160,16 +164,28 @@ ITEMS: list[tuple[str, str, list[str], str, str, str, str, str, tuple[int, int] 
     ),
 ]
 
-# Items of the year broken down into the months: (item position, month, done on).
-BREAKDOWN = [
-    (6, 11, (11, 12)),
-    (10, 11, (11, 20)),
-    (11, 11, None),
-    (5, 11, None),
-    (7, 12, None),
-    (8, 12, None),
-    (12, 12, None),
-    (11, 12, None),
+# Items of the year (by position) broken down into the second half's program: those
+# planned from July on, and the item of the whole year (9).
+HALF_ITEMS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+# Items of the second half (by their yearly position) broken down into the fourth
+# quarter's program: those planned from October on.
+QUARTER_ITEMS = [5, 6, 7, 8, 9, 10, 11, 12]
+# Items of the fourth quarter (by their yearly position) broken down into the months,
+# and the day each month's item was done (None: not yet).
+MONTH_ITEMS: dict[int, list[tuple[int, tuple[int, int] | None]]] = {
+    10: [(5, (10, 28)), (11, (10, 23))],
+    11: [(6, (11, 12)), (10, (11, 20)), (11, None), (5, None)],
+    12: [(7, None), (8, None), (12, None), (11, None)],
+}
+# What was done of the second half before October, marked on the half's items.
+HALF_DONE = {3: (7, 10), 4: (9, 25)}
+# Programs: (kind, period, title, issued on (month, day) and number, or None: drafting).
+PROGRAMS: list[tuple[str, int, str, tuple[int, int, int] | None]] = [
+    ("half", 2, "6 tháng cuối năm", (6, 29, 21)),
+    ("quarter", 4, "quý IV năm", (9, 28, 33)),
+    ("month", 10, "tháng 10 năm", (9, 29, 36)),
+    ("month", 11, "tháng 11 năm", (10, 28, 41)),
+    ("month", 12, "tháng 12 năm", None),
 ]
 
 
@@ -237,32 +253,59 @@ def load_demo(*, city: Organization, out: Callable[[str], None]) -> dict[str, in
                 planned_quarter=quarter,
             )
             items[item.position] = item
-            if done_on is not None and dt.date(YEAR, *done_on) <= today:
+            # What is broken down is done where it was done: in the half, or the months.
+            if done_on is not None and item.position not in HALF_ITEMS and dt.date(YEAR, *done_on) <= today:
                 done.append((item, done_on))
         services.program_issue(
             actor=chief, program=yearly, issued_on=min(dt.date(YEAR, 1, 5), today), number=3
         )
-        months: dict[int, Program] = {}
-        for month in (11, 12):
-            months[month] = services.program_create(
+        programs: dict[tuple[str, int], Program] = {}
+        for kind, period, words, _issued in PROGRAMS:
+            shorter = services.program_create(
                 actor=specialist,
                 organization=city,
-                kind=ProgramKind.MONTH,
+                kind=kind,
                 year=YEAR,
-                period=month,
-                title=f"Chương trình công tác tháng {month} năm {YEAR} của Ban Thường vụ Thành ủy",
+                period=period,
+                title=f"Chương trình công tác {words} {YEAR} của Ban Thường vụ Thành ủy",
             )
-        for position, month, child_done in BREAKDOWN:
-            child = services.item_break_down(actor=specialist, item=items[position], program=months[month])
-            if child_done is not None and dt.date(YEAR, *child_done) <= today:
-                done.append((child, child_done))
-        services.program_issue(
-            actor=chief, program=months[11], issued_on=min(dt.date(YEAR, 10, 28), today), number=41
+            programs[kind, period] = shorter
+        half, quarter = programs["half", 2], programs["quarter", 4]
+        in_half = {
+            position: services.item_break_down(actor=specialist, item=items[position], program=half)
+            for position in HALF_ITEMS
+        }
+        in_quarter = {
+            position: services.item_break_down(actor=specialist, item=in_half[position], program=quarter)
+            for position in QUARTER_ITEMS
+        }
+        for month, breakdown in MONTH_ITEMS.items():
+            for position, child_done in breakdown:
+                child = services.item_break_down(
+                    actor=specialist, item=in_quarter[position], program=programs["month", month]
+                )
+                if child_done is not None and dt.date(YEAR, *child_done) <= today:
+                    done.append((child, child_done))
+        for kind, period, _words, issued in PROGRAMS:
+            if issued is not None:
+                services.program_issue(
+                    actor=chief,
+                    program=programs[kind, period],
+                    issued_on=min(dt.date(YEAR, issued[0], issued[1]), today),
+                    number=issued[2],
+                )
+        # Done where it was done (the year's first months, the half's before October,
+        # the months'): the system marks the items above them once all theirs are done.
+        done.extend(
+            (in_half[position], when) for position, when in HALF_DONE.items() if dt.date(YEAR, *when) <= today
         )
-        for item, (month, day) in done:
+        for item, (month, day) in sorted(done, key=lambda pair: pair[1]):
             services.item_set_state(
                 actor=specialist, item=item, state=ItemState.DONE, done_on=_day(month, day)
             )
     count = Program.objects.filter(organization=city).count()
-    out(f"Chương trình công tác năm {YEAR} với {len(ITEMS)} nội dung, chia ra tháng 11 và tháng 12.")
+    out(
+        f"Chương trình công tác năm {YEAR} với {len(ITEMS)} nội dung, cụ thể hóa vào 6 tháng cuối năm, "
+        "quý IV và các tháng 10, 11, 12."
+    )
     return {"work_programs": count}
