@@ -270,13 +270,15 @@ def load_demo(*, city: Organization, out: Callable[[str], None]) -> dict[str, in
                 title=f"Chương trình công tác {words} {YEAR} của Ban Thường vụ Thành ủy",
             )
             programs[kind, period] = shorter
-        half, quarter = programs["half", 2], programs["quarter", 4]
+        second_half, fourth_quarter = programs["half", 2], programs["quarter", 4]
         in_half = {
-            position: services.item_break_down(actor=specialist, item=items[position], program=half)
+            position: services.item_break_down(actor=specialist, item=items[position], program=second_half)
             for position in HALF_ITEMS
         }
         in_quarter = {
-            position: services.item_break_down(actor=specialist, item=in_half[position], program=quarter)
+            position: services.item_break_down(
+                actor=specialist, item=in_half[position], program=fourth_quarter
+            )
             for position in QUARTER_ITEMS
         }
         for month, breakdown in MONTH_ITEMS.items():
