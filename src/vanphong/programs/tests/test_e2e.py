@@ -93,3 +93,37 @@ def test_the_office_adds_breaks_down_marks_done_and_prints(live_server, browser)
     assert cells[5] == "Tháng 11/2026"
     page.screenshot(path=str(SHOTS / "programs-yearly.png"), full_page=True)
     page.close()
+
+
+def test_a_programs_items_read_whole_on_a_phone(live_server, browser):
+    """At 390 px each item's columns stack under its content (preparing body, bodies
+    co-operating, leader, time, output, state on screen, nothing scrolled sideways)."""
+    tree = make_tree()
+    specialist = make_person(
+        organization=tree.office, role=Role.SPECIALIST, username="chuyenvien", password=PASSWORD
+    )
+    leader = make_person(organization=tree.city, role=Role.DEPUTY_SECRETARY, full_name="Nguyễn Thị Thanh Hà")
+    yearly = services.program_create(actor=specialist, organization=tree.city, kind="year", year=2026)
+    item = services.item_add(
+        actor=specialist,
+        program=yearly,
+        content=CONTENT,
+        lead=tree.office,
+        partners=[tree.bloc],
+        leader=leader,
+        planned_month=11,
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((390, 844), (1366, 900)):
+        page = browser.new_page(locale="vi-VN", viewport={"width": width, "height": height})
+        page.set_default_timeout(10_000)
+        sign_in(page, live_server.url, "chuyenvien", PASSWORD)
+        page.goto(f"{live_server.url}/programs/{yearly.pk}/")
+        row = page.locator(f"#item-{item.pk}")
+        expect(row).to_contain_text("Nguyễn Thị Thanh Hà")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        for cell in row.locator("td").all():
+            box = cell.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (width, box)
+        page.screenshot(path=str(SHOTS / f"programs-items-{width}.png"), full_page=True)
+        page.close()
