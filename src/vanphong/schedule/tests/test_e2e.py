@@ -93,3 +93,66 @@ def test_the_office_adds_an_event_confirms_a_double_booking_and_publishes(live_s
     )
     expect(page.locator("#week-table")).not_to_contain_text("Tiếp đoàn")
     page.close()
+
+
+def test_on_a_phone_each_event_reads_whole_and_is_cancelled_with_a_reason(live_server, browser):
+    """At 390 px the week's columns stack under each event (presiding, attending,
+    unit, place on screen, nothing scrolled sideways); the office cancels an event
+    giving a reason, which the published week shows beside the struck-through event."""
+    tree = make_tree()
+    specialist = make_person(
+        organization=tree.office,
+        role=Role.SPECIALIST,
+        username="chuyenvien",
+        full_name="Vũ Đức Anh",
+        password=PASSWORD,
+    )
+    secretary = make_person(organization=tree.city, role=Role.SECRETARY, full_name="Trần Quốc Hưng")
+    tuesday = monday_of(timezone.localdate()) + dt.timedelta(days=1)
+    event = services.event_create(
+        actor=specialist,
+        organization=tree.city,
+        day=tuesday,
+        title="Làm việc với Ban Nội chính Thành ủy về công tác phòng, chống tham nhũng",
+        starts_at=dt.time(8, 0),
+        ends_at=dt.time(11, 0),
+        presiding=secretary,
+        attendees_text="Lãnh đạo Ban Nội chính Thành ủy; Văn phòng Thành ủy",
+        preparing_unit=tree.office,
+        place="Phòng họp số 2",
+    )
+    services.week_publish(actor=specialist, organization=tree.city, day=tuesday)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((390, 844), (1366, 900)):
+        page = browser.new_page(locale="vi-VN", viewport={"width": width, "height": height})
+        page.set_default_timeout(10_000)
+        sign_in(page, live_server.url, "chuyenvien", PASSWORD)
+        page.goto(f"{live_server.url}/schedule/")
+        row = page.locator(f"#event-{event.pk}")
+        expect(row).to_contain_text("Phòng họp số 2")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        for cell in (".event-presiding", ".event-attending", ".event-unit", ".event-place"):
+            box = row.locator(cell).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (width, cell, box)
+        if width == 390:
+            # Named on the phone, as the table's heading is hidden there.
+            before = row.locator(".event-presiding").evaluate("e => getComputedStyle(e, '::before').content")
+            assert "Chủ trì" in before
+        page.screenshot(path=str(SHOTS / f"schedule-week-{width}.png"), full_page=True)
+        page.close()
+
+    page = browser.new_page(locale="vi-VN", viewport={"width": 390, "height": 844})
+    page.set_default_timeout(10_000)
+    sign_in(page, live_server.url, "chuyenvien", PASSWORD)
+    page.goto(f"{live_server.url}/schedule/")
+    row = page.locator(f"#event-{event.pk}")
+    row.locator(".cancel-event summary").click()
+    row.locator("input[name=reason]").fill("Lùi sang tuần sau theo ý kiến Thường trực")
+    row.locator(".cancel-form button[type=submit]").click()
+    row = page.locator(f"#event-{event.pk}")
+    expect(row.locator("del")).to_contain_text("Làm việc với Ban Nội chính")
+    expect(row).to_contain_text("Lùi sang tuần sau theo ý kiến Thường trực")
+    event.refresh_from_db()
+    assert event.is_cancelled and event.cancel_note == "Lùi sang tuần sau theo ý kiến Thường trực"
+    page.screenshot(path=str(SHOTS / "schedule-cancelled-390.png"), full_page=True)
+    page.close()

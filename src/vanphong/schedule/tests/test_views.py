@@ -262,3 +262,29 @@ def test_the_weeks_queries_do_not_grow_with_its_events(client, specialist, tree,
     page = client.get(_url(tree)).content.decode()
     assert page.count('id="event-') == 14 and "Dự hội nghị 13-" in page
     assert _queries(client, _url(tree)) == few
+
+
+def test_cancelling_asks_an_optional_reason_shown_on_the_published_week(
+    client,
+    specialist,  # noqa: F811
+    secretary,  # noqa: F811
+    tree,  # noqa: F811
+    week,
+):
+    kept, _dropped = week
+    client.force_login(specialist)
+    html = client.get(_url(tree)).content.decode()
+    form = html[html.index(reverse("schedule_event_cancel", args=[kept.pk])) :]
+    form = form[: form.index("</form>")]
+    assert 'name="reason"' in form and "confirm(" not in form
+    answer = client.post(reverse("schedule_event_cancel", args=[kept.pk]), {"reason": "Lùi sang tuần sau"})
+    assert answer.status_code == 302
+    kept.refresh_from_db()
+    assert kept.is_cancelled and kept.cancel_note == "Lùi sang tuần sau"
+    event = AuditEvent.objects.filter(action=AuditAction.EVENT_CANCELLED, target_id=str(kept.pk)).get()
+    assert event.after["reason"] == "Lùi sang tuần sau" and event.actor == specialist
+    client.force_login(secretary)
+    row = client.get(_url(tree)).content.decode()
+    row = row[row.index(f'id="event-{kept.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "<del>" in row and "Lùi sang tuần sau" in row
