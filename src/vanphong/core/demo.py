@@ -203,13 +203,12 @@ LOGINS = [
     ),
     # The heads of the city's boards and their deputies, so that a board signs in and
     # reports on the follow-up tasks most conclusions give it. A Trưởng ban holds the
-    # board's Standing Committee seat (STANDING); the roles are the office's, the
-    # nearest a unit's head has (Role has no board head of its own).
+    # board's Standing Committee seat (STANDING).
     _LoginSpec(
         "truongban.tc",
         "Phan Văn Khải",
         "M",
-        Role.OFFICE_CHIEF,
+        Role.UNIT_HEAD,
         "Trưởng Ban Tổ chức Thành ủy",
         Secrecy.SECRET,
         "BTCTU",
@@ -220,7 +219,7 @@ LOGINS = [
         "phoban.tc",
         "Lê Thị Hồng Vân",
         "F",
-        Role.OFFICE_DEPUTY_CHIEF,
+        Role.UNIT_DEPUTY_HEAD,
         "Phó Trưởng Ban Tổ chức Thành ủy",
         Secrecy.CONFIDENTIAL,
         "BTCTU",
@@ -231,7 +230,7 @@ LOGINS = [
         "truongban.tgdv",
         "Trịnh Minh Đức",
         "M",
-        Role.OFFICE_CHIEF,
+        Role.UNIT_HEAD,
         "Trưởng Ban Tuyên giáo và Dân vận Thành ủy",
         Secrecy.SECRET,
         "BTGDVTU",
@@ -242,7 +241,7 @@ LOGINS = [
         "phoban.tgdv",
         "Võ Thị Thu Trang",
         "F",
-        Role.OFFICE_DEPUTY_CHIEF,
+        Role.UNIT_DEPUTY_HEAD,
         "Phó Trưởng Ban Tuyên giáo và Dân vận Thành ủy",
         Secrecy.CONFIDENTIAL,
         "BTGDVTU",
@@ -253,7 +252,7 @@ LOGINS = [
         "truongban.nc",
         "Đinh Quốc Toàn",
         "M",
-        Role.OFFICE_CHIEF,
+        Role.UNIT_HEAD,
         "Trưởng Ban Nội chính Thành ủy",
         Secrecy.SECRET,
         "BNCTU",
@@ -264,7 +263,7 @@ LOGINS = [
         "phoban.nc",
         "Huỳnh Văn Lộc",
         "M",
-        Role.OFFICE_DEPUTY_CHIEF,
+        Role.UNIT_DEPUTY_HEAD,
         "Phó Trưởng Ban Nội chính Thành ủy",
         Secrecy.CONFIDENTIAL,
         "BNCTU",

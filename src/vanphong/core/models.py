@@ -225,6 +225,10 @@ class Role(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("Committee member")  # Cấp ủy viên
     OFFICE_CHIEF = "office_chief", _("Chief of Office")  # Chánh Văn phòng
     OFFICE_DEPUTY_CHIEF = "office_deputy_chief", _("Deputy Chief of Office")  # Phó Chánh VP
+    # The head of one of a committee's boards (Ban Tổ chức, Ban Tuyên giáo…), its own
+    # unit: not the office's Chief, who speaks for the committee's office.
+    UNIT_HEAD = "unit_head", _("Head of board")  # Trưởng ban
+    UNIT_DEPUTY_HEAD = "unit_deputy_head", _("Deputy head of board")  # Phó Trưởng ban
     SPECIALIST = "specialist", _("Specialist")  # Chuyên viên
     CLERK = "clerk", _("Registry clerk")  # Văn thư
     ARCHIVIST = "archivist", _("Archivist")  # Lưu trữ

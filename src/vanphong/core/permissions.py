@@ -103,6 +103,23 @@ GRANTS: dict[Role, dict[Action, Reach]] = {
         Action.SEND_REPORTS: O,
         Action.RECEIVE_REPORTS: O,
     },
+    # A board drafts, directs and reports within itself; it administers no one.
+    Role.UNIT_HEAD: {
+        Action.VIEW: S,
+        Action.DRAFT: O,
+        Action.DIRECT: O,
+        Action.VIEW_FIGURES: O,
+        Action.VIEW_STATISTICS: S,
+        Action.SEND_REPORTS: O,
+    },
+    Role.UNIT_DEPUTY_HEAD: {
+        Action.VIEW: S,
+        Action.DRAFT: O,
+        Action.DIRECT: O,
+        Action.VIEW_FIGURES: O,
+        Action.VIEW_STATISTICS: S,
+        Action.SEND_REPORTS: O,
+    },
     Role.SPECIALIST: {
         Action.VIEW: S,
         Action.DRAFT: O,

@@ -599,7 +599,7 @@ def people_import(
 
 
 # Roles one person at a time holds in a unit.
-SINGLE_HOLDER_ROLES = frozenset({Role.SECRETARY, Role.OFFICE_CHIEF})
+SINGLE_HOLDER_ROLES = frozenset({Role.SECRETARY, Role.OFFICE_CHIEF, Role.UNIT_HEAD})
 
 
 def _overlapping(memberships: Any, started_on: dt.date, ended_on: dt.date | None) -> Any:

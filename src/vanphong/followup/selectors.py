@@ -24,7 +24,7 @@ from vanphong.programs.selectors import Execution, execution_rate, programs_visi
 
 OFFICE_HEADS = (Role.OFFICE_CHIEF, Role.OFFICE_DEPUTY_CHIEF)
 # A unit's head and deputies: of a Party committee, of an office or a board.
-HEAD_ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY, *OFFICE_HEADS)
+HEAD_ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY, *OFFICE_HEADS, Role.UNIT_HEAD, Role.UNIT_DEPUTY_HEAD)
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:
@@ -119,7 +119,8 @@ def entry_committees(person: Person) -> QuerySet[Organization]:
 
 def unit_heads(unit: Organization) -> list[Person]:
     """Who is told of a unit's task: its head and deputies (a committee's Secretary and
-    Deputy Secretaries, an office's or a board's Chief and Deputy Chiefs); when it has
+    Deputy Secretaries, an office's Chief and Deputy Chiefs, a board's head and
+    deputies); when it has
     none, its other role holders (not its accountant or archivist otherwise), or
     everyone in it when it has no role holder either."""
     current = Membership.objects.current().filter(organization=unit, person__is_active=True)

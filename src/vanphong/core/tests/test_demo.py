@@ -106,8 +106,8 @@ def test_load_demo_builds_the_city_once() -> None:
         board = Organization.objects.get(path__startswith=city.path, abbreviation=abbreviation, name=name)
         heads = Membership.objects.current().filter(organization=board)
         heads = heads.values_list("person__username", "role")
-        head = next(username for username, role in heads if role == Role.OFFICE_CHIEF)
-        assert {role for _username, role in heads} == {Role.OFFICE_CHIEF, Role.OFFICE_DEPUTY_CHIEF}
+        head = next(username for username, role in heads if role == Role.UNIT_HEAD)
+        assert {role for _username, role in heads} == {Role.UNIT_HEAD, Role.UNIT_DEPUTY_HEAD}
         assert leaders.filter(person__username=head, role=Role.STANDING_MEMBER).exists()
 
     assert list(audit.verify()) == []

@@ -83,6 +83,24 @@ EXPECTED: dict[Role, dict[Action, str]] = {
         Action.SEND_REPORTS: "O",
         Action.RECEIVE_REPORTS: "O",
     },
+    # A board's head and deputies draft and direct their board's own work and report
+    # for it; they administer no one and read no audit trail.
+    Role.UNIT_HEAD: {
+        Action.VIEW: "OS",
+        Action.DRAFT: "O",
+        Action.DIRECT: "O",
+        Action.VIEW_FIGURES: "O",
+        Action.VIEW_STATISTICS: "OS",
+        Action.SEND_REPORTS: "O",
+    },
+    Role.UNIT_DEPUTY_HEAD: {
+        Action.VIEW: "OS",
+        Action.DRAFT: "O",
+        Action.DIRECT: "O",
+        Action.VIEW_FIGURES: "O",
+        Action.VIEW_STATISTICS: "OS",
+        Action.SEND_REPORTS: "O",
+    },
     # Office staff see the subtree they serve, and act for their own committee only:
     # the clerk numbers the committee's documents, never a subordinate's. Both read
     # their own office's figures (the specialist writes the review report from them).
@@ -125,7 +143,7 @@ def test_the_table_covers_every_role_and_names_only_real_reaches():
 
 
 def test_the_matrix_of_roles_actions_places_and_clearances(tree):
-    """11 roles × 4 clearances, each asked 12 actions × 3 places × 4 secrecy levels.
+    """13 roles × 4 clearances, each asked 12 actions × 3 places × 4 secrecy levels.
     Allowed exactly when the table reaches the place and the clearance is at least
     the record's secrecy."""
     where = places(tree)
