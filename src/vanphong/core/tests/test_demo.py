@@ -104,8 +104,9 @@ def test_load_demo_builds_the_city_once() -> None:
     # the board's seat in the Standing Committee.
     for abbreviation, name in BOARDS.items():
         board = Organization.objects.get(path__startswith=city.path, abbreviation=abbreviation, name=name)
-        heads = Membership.objects.current().filter(organization=board)
-        heads = heads.values_list("person__username", "role")
+        heads = list(
+            Membership.objects.current().filter(organization=board).values_list("person__username", "role")
+        )
         head = next(username for username, role in heads if role == Role.UNIT_HEAD)
         assert {role for _username, role in heads} == {Role.UNIT_HEAD, Role.UNIT_DEPUTY_HEAD}
         assert leaders.filter(person__username=head, role=Role.STANDING_MEMBER).exists()
