@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +25,7 @@ from vanphong.archive.models import (
     RetentionRule,
 )
 from vanphong.core import audit
-from vanphong.core.models import Organization, Person, Secrecy
+from vanphong.core.models import AuditEvent, Organization, Person, Secrecy
 from vanphong.core.permissions import Action, can
 from vanphong.registry.models import IncomingDocument, OutgoingDocument
 
@@ -37,6 +37,7 @@ class AuditAction:
     DOSSIER_UPDATED = "archive.dossier_updated"
     DOSSIER_CLOSED = "archive.dossier_closed"
     DOCUMENT_FILED = "archive.document_filed"
+    DOCUMENT_REMOVED = "archive.document_removed"
     DESTRUCTION_RECORDED = "archive.destruction_recorded"
 
 
@@ -47,6 +48,7 @@ AUDIT_LABELS = {
     AuditAction.DOSSIER_UPDATED: gettext_lazy("Dossier changed"),
     AuditAction.DOSSIER_CLOSED: gettext_lazy("Dossier closed"),
     AuditAction.DOCUMENT_FILED: gettext_lazy("Document filed"),
+    AuditAction.DOCUMENT_REMOVED: gettext_lazy("Document taken out of the dossier"),
     AuditAction.DESTRUCTION_RECORDED: gettext_lazy("Destruction recorded"),
 }
 AUDIT_TARGET_PAGES = {"archive.dossier": "dossier_detail", "archive.fonds": "fonds_detail"}
@@ -266,6 +268,20 @@ def dossier_close(*, actor: Person, dossier: Dossier) -> Dossier:
     return dossier
 
 
+# The dossier's columns a filing or a removal may change, in its event before and after.
+FILING_FIELDS = ["sheets", "started_on", "ended_on"]
+
+
+def _item_day(item: DossierItem) -> dt.date | None:
+    """The date a filed document counts by: received for incoming, issued for
+    outgoing; a scan has none the archive knows."""
+    if item.incoming_id:
+        return item.incoming.received_on  # type: ignore[union-attr]
+    if item.outgoing_id:
+        return item.outgoing.issued_on  # type: ignore[union-attr]
+    return None
+
+
 @transaction.atomic
 def dossier_file(
     *,
@@ -279,7 +295,11 @@ def dossier_file(
 ) -> DossierItem:
     """File one document at the end of an open dossier: a registry document of the
     dossier's organization, or a scanned document (its id and title, given by the
-    scans app). The dossier's sheets grow by the document's."""
+    scans app). The archivist's count of sheets is the record: it grows by the
+    document's sheets (0: not known, the count stays). The dossier's dates are those
+    of its earliest and latest document (DOMAIN.md §4): a document dated outside them
+    widens them (the page warns). The event keeps the dossier's columns before and
+    after."""
     dossier = _locked(dossier)
     _check_archivist(actor, dossier.organization)
     if dossier.state != DossierState.OPEN:
@@ -309,6 +329,7 @@ def dossier_file(
                 _("This document is already filed in dossier %(number)s.") % {"number": filed.dossier.number}
             )
         title = title or f"{document.symbol or ''} {document.abstract}".strip()
+    before = audit.snapshot(dossier, FILING_FIELDS)
     last = dossier.items.aggregate(last=Max("position"))["last"] or 0
     item = DossierItem.objects.create(
         dossier=dossier,
@@ -320,27 +341,91 @@ def dossier_file(
         sheets=max(sheets, 0),
         filed_by=actor,
     )
-    dossier.sheets = dossier.items.aggregate(total=Sum("sheets"))["total"] or 0
-    # The dossier spans its documents' dates: received for incoming, issued for outgoing.
-    day = incoming.received_on if incoming else outgoing.issued_on if outgoing else None
+    dossier.sheets += item.sheets
+    day = _item_day(item)
     if day is not None:
         dossier.started_on = min(dossier.started_on, day) if dossier.started_on else day
         dossier.ended_on = max(dossier.ended_on, day) if dossier.ended_on else day
-    dossier.save(update_fields=["sheets", "started_on", "ended_on"])
+    dossier.save(update_fields=FILING_FIELDS)
     audit.record(
         actor=actor,
         action=AuditAction.DOCUMENT_FILED,
         target=dossier,
+        before=before,
         after={
+            **audit.snapshot(dossier, FILING_FIELDS),
+            "item": item.pk,
             "position": item.position,
-            "title": item.title,
+            "document": item.title,
             "incoming": item.incoming_id,
             "outgoing": item.outgoing_id,
             "scan": item.scan_id,
-            "sheets": item.sheets,
+            "item_sheets": item.sheets,
         },
     )
     return item
+
+
+def dates_widened(before: Dossier, after: Dossier) -> bool:
+    """Whether filing moved dates the dossier already had (the page warns then)."""
+    return (before.started_on is not None and after.started_on != before.started_on) or (
+        before.ended_on is not None and after.ended_on != before.ended_on
+    )
+
+
+@transaction.atomic
+def dossier_remove(*, actor: Person, item: DossierItem) -> Dossier:
+    """Take a document filed by mistake out of its dossier, while the dossier is open
+    (once closed into the archive its contents are the record; 270-QĐ/TW and
+    DOMAIN.md §4 give no way to change them). Its sheets come off the count; dates its
+    filing widened go back to what they were, unless another document still needs
+    them. The later documents move up one place. Audited with the document and the
+    dossier's columns before and after."""
+    dossier = _locked(item.dossier)
+    _check_archivist(actor, dossier.organization)
+    if dossier.state != DossierState.OPEN:
+        raise ValidationError(_("This dossier is closed into the archive: its documents stay as they are."))
+    item = DossierItem.objects.select_related("incoming", "outgoing").get(pk=item.pk, dossier=dossier)
+    before = audit.snapshot(dossier, FILING_FIELDS)
+    dossier.sheets = max(dossier.sheets - item.sheets, 0)
+    removed = {
+        "position": item.position,
+        "document": item.title,
+        "incoming": item.incoming_id,
+        "outgoing": item.outgoing_id,
+        "scan": item.scan_id,
+        "item_sheets": item.sheets,
+    }
+    position, removed_pk = item.position, item.pk
+    item.delete()
+    for later in dossier.items.filter(position__gt=position).order_by("position"):
+        later.position -= 1
+        later.save(update_fields=["position"])
+    filing = (
+        AuditEvent.objects.for_target(dossier)
+        .filter(action=AuditAction.DOCUMENT_FILED, after__item=removed_pk)
+        .order_by("-id")
+        .first()
+    )
+    if filing is not None and isinstance(filing.before, dict) and isinstance(filing.after, dict):
+        days = [d for d in map(_item_day, dossier.items.select_related("incoming", "outgoing")) if d]
+        for name, pick in (("started_on", min), ("ended_on", max)):
+            if str(getattr(dossier, name) or "") != str(filing.after.get(name) or ""):
+                continue  # changed since by the archivist: theirs stands
+            was = filing.before.get(name)
+            if was == filing.after.get(name):
+                continue
+            bound = [dt.date.fromisoformat(was)] if was else []
+            setattr(dossier, name, pick([*bound, *days]) if bound or days else None)
+    dossier.save(update_fields=FILING_FIELDS)
+    audit.record(
+        actor=actor,
+        action=AuditAction.DOCUMENT_REMOVED,
+        target=dossier,
+        before={**before, **removed},
+        after=audit.snapshot(dossier, FILING_FIELDS),
+    )
+    return dossier
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier_detail"),
     path("dossiers/<int:pk>/edit/", views.dossier_edit, name="dossier_edit"),
     path("dossiers/<int:pk>/file/", views.dossier_file, name="dossier_file"),
+    path("dossiers/<int:pk>/items/<int:item>/remove/", views.dossier_remove, name="dossier_remove"),
     path("dossiers/<int:pk>/close/", views.dossier_close, name="dossier_close"),
     path("dossiers/<int:pk>/cover.pdf", views.dossier_cover, name="dossier_cover"),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -201,7 +202,7 @@ def dossier_file(request: HttpRequest, pk: int) -> HttpResponse:
     outgoing = get_object_or_404(outgoing_visible_to(person), pk=int(ident)) if kind == "out" else None
     sheets = request.POST.get("sheets", "0")
     try:
-        services.dossier_file(
+        item = services.dossier_file(
             actor=person,
             dossier=dossier,
             incoming=incoming,
@@ -213,6 +214,42 @@ def dossier_file(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("Filed."))
+        filed_in = item.dossier
+        if services.dates_widened(dossier, filed_in):
+            messages.warning(
+                request,
+                _(
+                    "The document is dated outside the dossier's dates: the dossier now runs "
+                    "%(start)s – %(end)s (it ran %(old_start)s – %(old_end)s). If it was filed by "
+                    "mistake, take it out again."
+                )
+                % {
+                    "start": _day(filed_in.started_on),
+                    "end": _day(filed_in.ended_on),
+                    "old_start": _day(dossier.started_on),
+                    "old_end": _day(dossier.ended_on),
+                },
+            )
+    return redirect("dossier_detail", dossier.pk)
+
+
+def _day(day: Any) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
+
+
+@login_required
+@require_POST
+def dossier_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """Take a document filed by mistake out of an open dossier."""
+    dossier = _dossier(request, pk)
+    filed = get_object_or_404(dossier.items.all(), pk=item)
+    try:
+        services.dossier_remove(actor=person_of(request), item=filed)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The document is taken out of the dossier."))
     return redirect("dossier_detail", dossier.pk)
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from vanphong.archive import selectors, services
-from vanphong.archive.models import DossierState, RetentionRule
+from vanphong.archive.models import Dossier, DossierState, RetentionRule
 from vanphong.archive.services import AuditAction
 from vanphong.core.models import AuditEvent, Role
 from vanphong.core.tests.conftest import clerk, member, office_chief, outsider, secretary, tree  # noqa: F401
@@ -172,3 +172,85 @@ def test_the_catalogue_filters_by_words_without_accents_year_and_retention(archi
     assert find(query="dai hoi dang bo") == [a]
     assert find(year=2016) == [b]
     assert find(retention="permanent") == [a] and find(retention="term") == [b]
+
+
+def _incoming(tree, day, symbol="12-CV/BTCTW"):  # noqa: F811
+    return incoming_register(
+        actor=None,
+        organization=tree.city,
+        received_on=day,
+        issuer="Ban Tổ chức Trung ương",
+        symbol=symbol,
+        document_date=day,
+        document_type=DocumentType.objects.get(code="cong-van"),
+        abstract="V/v chuẩn bị đại hội",
+    )
+
+
+def test_filing_adds_its_sheets_to_the_archivists_count_and_audits_the_columns(archivist, fonds, tree):  # noqa: F811
+    dossier = _dossier(
+        archivist, fonds, sheets=57, started_on=dt.date(1987, 2, 3), ended_on=dt.date(1987, 12, 28)
+    )
+    inside = _incoming(tree, dt.date(1987, 6, 1))
+    services.dossier_file(actor=archivist, dossier=dossier, incoming=inside, sheets=3)
+    dossier.refresh_from_db()
+    assert (dossier.sheets, dossier.started_on, dossier.ended_on) == (
+        60,
+        dt.date(1987, 2, 3),
+        dt.date(1987, 12, 28),
+    )
+    services.dossier_file(actor=archivist, dossier=dossier, scan_id=7, title="Bản quét", sheets=0)
+    dossier.refresh_from_db()
+    assert dossier.sheets == 60  # sheets not known: the count stays
+    later = _incoming(tree, dt.date(1988, 1, 5), symbol="13-CV/BTCTW")
+    before = Dossier.objects.get(pk=dossier.pk)
+    services.dossier_file(actor=archivist, dossier=dossier, incoming=later, sheets=2)
+    dossier.refresh_from_db()
+    assert (dossier.sheets, dossier.started_on, dossier.ended_on) == (
+        62,
+        dt.date(1987, 2, 3),
+        dt.date(1988, 1, 5),
+    )
+    assert services.dates_widened(before, dossier)
+    event = AuditEvent.objects.for_target(dossier).filter(action=AuditAction.DOCUMENT_FILED).latest("id")
+    assert event.before == {"sheets": 60, "started_on": "1987-02-03", "ended_on": "1987-12-28"}
+    assert (event.after["sheets"], event.after["ended_on"], event.after["item_sheets"]) == (
+        62,
+        "1988-01-05",
+        2,
+    )
+
+
+def test_a_misfiled_document_is_taken_out_while_the_dossier_is_open(archivist, fonds, tree):  # noqa: F811
+    dossier = _dossier(
+        archivist, fonds, sheets=57, started_on=dt.date(1987, 2, 3), ended_on=dt.date(1987, 12, 28)
+    )
+    first = services.dossier_file(
+        actor=archivist, dossier=dossier, incoming=_incoming(tree, dt.date(1987, 5, 5)), sheets=4
+    )
+    wrong = services.dossier_file(
+        actor=archivist,
+        dossier=dossier,
+        incoming=_incoming(tree, dt.date(2025, 9, 3), symbol="99-CV/BTCTW"),
+        sheets=3,
+    )
+    last = services.dossier_file(actor=archivist, dossier=dossier, scan_id=9, title="Bản quét", sheets=2)
+    dossier.refresh_from_db()
+    assert (dossier.sheets, dossier.ended_on) == (66, dt.date(2025, 9, 3))
+    with pytest.raises(PermissionDenied):
+        services.dossier_remove(actor=persona(tree, Role.CLERK), item=wrong)
+    services.dossier_remove(actor=archivist, item=wrong)
+    dossier.refresh_from_db()
+    assert (dossier.sheets, dossier.started_on, dossier.ended_on) == (
+        63,
+        dt.date(1987, 2, 3),
+        dt.date(1987, 12, 28),
+    )
+    assert [(i.pk, i.position) for i in dossier.items.order_by("position")] == [(first.pk, 1), (last.pk, 2)]
+    event = AuditEvent.objects.for_target(dossier).get(action=AuditAction.DOCUMENT_REMOVED)
+    assert (event.before["sheets"], event.before["item_sheets"], event.after["sheets"]) == (66, 3, 63)
+    assert event.before["ended_on"] == "2025-09-03" and event.after["ended_on"] == "1987-12-28"
+    services.dossier_close(actor=archivist, dossier=dossier)
+    with pytest.raises(ValidationError):
+        services.dossier_remove(actor=archivist, item=first)
+    assert dossier.items.count() == 2

@@ -148,3 +148,39 @@ def test_the_review_page_records_the_councils_decision(client, archivist, fonds)
     )
     assert response.status_code == 302
     assert Dossier.objects.get(pk=old.pk).state == DossierState.DESTROYED
+
+
+def test_filing_outside_the_dates_warns_and_a_misfiled_document_is_taken_out(client, archivist, fonds, tree):  # noqa: F811
+    document = incoming_register(
+        actor=None,
+        organization=tree.city,
+        received_on=timezone.localdate(),
+        issuer="Ban Tổ chức Trung ương",
+        symbol="40-CV/BTCTW",
+        document_date=timezone.localdate(),
+        document_type=DocumentType.objects.get(code="cong-van"),
+        abstract="V/v tổng kết",
+    )
+    dossier = services.dossier_create(
+        actor=archivist,
+        fonds=fonds,
+        title="Hồ sơ năm 1987",
+        sheets=57,
+        started_on=dt.date(1987, 2, 3),
+        ended_on=dt.date(1987, 12, 28),
+    )
+    client.force_login(archivist)
+    response = client.post(
+        reverse("dossier_file", args=[dossier.pk]),
+        {"document": f"in:{document.pk}", "sheets": "3"},
+        follow=True,
+    )
+    levels = [m.level_tag for m in response.context["messages"]]
+    assert "warning" in levels
+    dossier.refresh_from_db()
+    assert dossier.sheets == 60
+    item = dossier.items.get()
+    assert reverse("dossier_remove", args=[dossier.pk, item.pk]) in response.content.decode()
+    client.post(reverse("dossier_remove", args=[dossier.pk, item.pk]))
+    dossier.refresh_from_db()
+    assert (dossier.sheets, dossier.ended_on, dossier.items.count()) == (57, dt.date(1987, 12, 28), 0)
