@@ -221,6 +221,9 @@ VANPHONG_TIMESTAMP_URL = envstr("VANPHONG_TIMESTAMP_URL", "")
 # Digitization: how long a worker may hold a scanned page before another takes it over
 # (its worker was killed), in seconds; well above the time OCR takes for one page.
 VANPHONG_SCAN_LEASE_SECONDS = envint("VANPHONG_SCAN_LEASE_SECONDS", 600)
+# How many files one upload may hold (Django's default is 100): a box of scans is several
+# hundred pages, uploaded as files from the digitization page.
+DATA_UPLOAD_MAX_NUMBER_FILES = envint("VANPHONG_UPLOAD_MAX_FILES", 1000)
 # Uploads above this size go to a temporary file rather than memory (Django's default).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640

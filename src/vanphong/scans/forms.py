@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.forms import MultipleFileField, OrganizationChoiceField
@@ -17,12 +18,9 @@ class BatchForm(forms.Form):
         required=False,
         help_text=_("E.g. Hồ sơ Hội nghị BTV 1998, hộp 12."),
     )
-    scans = MultipleFileField(
-        label=_("Scanned files"),
-        help_text=_(
-            "PDF, TIFF (several pages), JPEG, PNG, or a ZIP of them. Each file is checked on its own."
-        ),
-    )
+    # An empty file is let through: the pipeline refuses it alone, naming it, and the
+    # rest of the batch is read (the form's own refusal stopped the whole upload).
+    scans = MultipleFileField(label=_("Scanned files"), allow_empty_file=True)
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -30,6 +28,16 @@ class BatchForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = organizations
         self.fields["scans"].widget.attrs["accept"] = ".pdf,.tif,.tiff,.jpg,.jpeg,.png,.zip"
+        self.fields["scans"].help_text = _(
+            "PDF, TIFF (several pages), JPEG, PNG, or a ZIP of them, at most %(limit)s files at a "
+            "time (more in a ZIP). Each file is checked on its own."
+        ) % {"limit": max_upload_files()}
+
+
+def max_upload_files() -> int:
+    """How many files one upload may hold (Django's DATA_UPLOAD_MAX_NUMBER_FILES, which
+    the settings raise for boxes of scans)."""
+    return int(settings.DATA_UPLOAD_MAX_NUMBER_FILES or 0)
 
 
 class ScanSearchForm(forms.Form):

@@ -4,10 +4,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, TooManyFilesSent, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from vanphong.archive import selectors as archive_selectors
 from vanphong.archive import services as archive_services
@@ -15,23 +16,52 @@ from vanphong.archive.models import DossierItem, DossierState
 from vanphong.core import selectors as core_selectors
 from vanphong.core.web import is_htmx, person_of, submit
 from vanphong.scans import selectors, services
-from vanphong.scans.forms import BatchForm, ScanSearchForm
+from vanphong.scans.forms import BatchForm, ScanSearchForm, max_upload_files
 from vanphong.scans.models import ScanBatch
 
 
+@csrf_exempt  # checked below, once the body is known to be readable
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    """The batches, the upload form, the search inside scans and the review queue."""
+    """The batches, the upload form, the search inside scans and the review queue.
+
+    An upload of more files than DATA_UPLOAD_MAX_NUMBER_FILES makes Django refuse the
+    body as it is read (TooManyFilesSent), which the CSRF check does first and answers
+    with a bare 400: the body is read here, and the form comes back with a message
+    (nothing is saved, so the check is not needed for that answer); any other POST
+    goes through the CSRF check as usual."""
+    too_many = False
+    if request.method == "POST":
+        try:
+            request.FILES  # noqa: B018 (reads and parses the body)
+        except TooManyFilesSent:
+            too_many = True
+    if too_many:
+        return _batch_list(request, too_many=True)
+    return csrf_protect(_batch_list)(request)
+
+
+def _batch_list(request: HttpRequest, *, too_many: bool = False) -> HttpResponse:
     person = person_of(request)
     organizations = selectors.scanning_organizations(person)
     if not organizations.exists():
         raise PermissionDenied
     form = BatchForm(
-        request.POST or None,
-        request.FILES or None,
+        None if too_many else request.POST or None,
+        None if too_many else request.FILES or None,
         organizations=organizations,
         initial={"organization": organizations.first()},
     )
+    if too_many:
+        form.cleaned_data = {}
+        form.add_error(
+            "scans",
+            _(
+                "Too many files at once: at most %(limit)s files can be uploaded together. "
+                "Upload them in several batches, or put them in a ZIP."
+            )
+            % {"limit": max_upload_files()},
+        )
 
     def upload(data: dict[str, Any]) -> ScanBatch:
         return services.batch_create(
