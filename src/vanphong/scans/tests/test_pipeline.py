@@ -909,3 +909,19 @@ def test_merge_pages_makes_one_pdfa_document(tmp_path, upright, upside_down, bor
     assert samples.cer(samples.page_text(), texts[0]) <= MAX_CER
     assert samples.cer(samples.MINUTES, texts[1]) == 0
     assert samples.cer(samples.page_text(), texts[2]) <= MAX_CER
+
+
+# A page with little text (a title and one paragraph): Tesseract's orientation
+# detection is unsure of it turned (8–12, under OCRmyPDF's threshold of 14).
+SHORT_PAGE = "\n".join(samples.MINUTES.split("\n")[:2])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_page_with_little_text_is_turned_upright_though_the_detection_is_unsure(tmp_path, turn):
+    page = _scan(tmp_path, f"short-{turn}", samples.render_page(SHORT_PAGE, seed=5).rotate(turn, expand=True))
+    result = pipeline.ocr_page(page, tmp_path / "short-ocr.pdf")
+    assert samples.cer(samples.page_text(SHORT_PAGE), result.text) <= MAX_CER, result.text
+    # Turned upright, unless Tesseract read it well as it lies (it finds some sideways
+    # lines by itself): a page that reads well is never asked which way up it is.
+    assert result.rotated == (360 - turn) % 360 or (result.rotated == 0 and result.confidence >= 85)
