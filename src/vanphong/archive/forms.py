@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from vanphong.archive.models import Box, DossierState, RetentionRule
 from vanphong.archive.selectors import CatalogueFilters
+from vanphong.archive.services import retention_label
 from vanphong.core.forms import DateField, OrganizationChoiceField
 from vanphong.core.models import Organization, Secrecy
 
@@ -34,6 +35,27 @@ class BoxForm(forms.Form):
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
 
 
+class RetentionRuleChoiceField(forms.ModelChoiceField):
+    """A line of the retention table with its term: “2. Hồ sơ hội nghị… — 20 năm”."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} — {retention_label(obj.years)}"
+
+
+class RetentionRuleForm(forms.Form):
+    code = forms.CharField(label=_("Code in the table"), max_length=20)
+    name = forms.CharField(
+        label=_("Kind of dossier"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    years = forms.IntegerField(
+        label=_("Years kept"),
+        min_value=1,
+        max_value=200,
+        required=False,
+        help_text=_("Empty: kept permanently."),
+    )
+
+
 class DossierForm(forms.Form):
     """The columns of the catalogue, as the archivist fills them in."""
 
@@ -46,7 +68,7 @@ class DossierForm(forms.Form):
     started_on = DateField(label=_("From"), required=False)
     ended_on = DateField(label=_("To"), required=False)
     sheets = forms.IntegerField(label=_("Sheets"), min_value=0, initial=0)
-    retention_rule = forms.ModelChoiceField(
+    retention_rule = RetentionRuleChoiceField(
         label=_("Retention (from the table)"), queryset=RetentionRule.objects.all(), required=False
     )
     retention_years = forms.IntegerField(
@@ -54,7 +76,7 @@ class DossierForm(forms.Form):
         min_value=1,
         max_value=200,
         required=False,
-        help_text=_("Empty with no rule chosen: kept permanently."),
+        help_text=_("Empty: the table's term, or with no line chosen kept permanently."),
     )
     box = forms.ModelChoiceField(label=_("Box"), queryset=Box.objects.none(), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

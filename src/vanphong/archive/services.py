@@ -26,7 +26,7 @@ from vanphong.archive.models import (
 )
 from vanphong.core import audit
 from vanphong.core.models import AuditEvent, Organization, Person, Secrecy
-from vanphong.core.permissions import Action, can
+from vanphong.core.permissions import Action, can, may_anywhere
 from vanphong.registry.models import IncomingDocument, OutgoingDocument
 
 
@@ -39,6 +39,8 @@ class AuditAction:
     DOCUMENT_FILED = "archive.document_filed"
     DOCUMENT_REMOVED = "archive.document_removed"
     DESTRUCTION_RECORDED = "archive.destruction_recorded"
+    RETENTION_RULE_CREATED = "archive.retention_rule_created"
+    RETENTION_RULE_UPDATED = "archive.retention_rule_updated"
 
 
 AUDIT_LABELS = {
@@ -50,6 +52,8 @@ AUDIT_LABELS = {
     AuditAction.DOCUMENT_FILED: gettext_lazy("Document filed"),
     AuditAction.DOCUMENT_REMOVED: gettext_lazy("Document taken out of the dossier"),
     AuditAction.DESTRUCTION_RECORDED: gettext_lazy("Destruction recorded"),
+    AuditAction.RETENTION_RULE_CREATED: gettext_lazy("Retention table line added"),
+    AuditAction.RETENTION_RULE_UPDATED: gettext_lazy("Retention table line changed"),
 }
 AUDIT_TARGET_PAGES = {"archive.dossier": "dossier_detail", "archive.fonds": "fonds_detail"}
 
@@ -136,8 +140,15 @@ def _clean_dossier(
     if ended and ended > timezone.localdate():
         errors["ended_on"] = _("The end date cannot be in the future.")
     rule = values.get("retention_rule")
-    if isinstance(rule, RetentionRule) and values.get("retention_years") is None:
-        values["retention_years"] = rule.years
+    if isinstance(rule, RetentionRule):
+        years = values.get("retention_years")
+        if years is None:
+            values["retention_years"] = rule.years
+        elif years != rule.years:
+            errors["retention_years"] = _(
+                "The table gives %(rule)s %(years)s: leave the years empty, or choose no line of "
+                "the table to enter another term."
+            ) % {"rule": rule.name, "years": retention_label(rule.years)}
     box = values.get("box")
     if box is not None and box.fonds_id != fonds.pk:
         errors["box"] = _("This box belongs to another fonds.")
@@ -500,3 +511,75 @@ def destruction_record(
         organization=fonds.organization,
     )
     return decision
+
+
+def retention_label(years: int | None) -> str:
+    """A term as the catalogue says it: “20 năm” or “Vĩnh viễn”."""
+    if years is None:
+        return _("Permanent")
+    return _("%(years)d years") % {"years": years}
+
+
+RULE_FIELDS = ["code", "name", "years"]
+
+
+def _check_rule_keeper(actor: Person) -> None:
+    """The retention table is one for the whole installation (the sample table the
+    locality applies): any archivist keeps it."""
+    if not may_anywhere(actor, Action.ARCHIVE):
+        raise PermissionDenied
+
+
+def _clean_rule(values: dict[str, Any], exclude: int | None = None) -> dict[str, Any]:
+    values["code"] = " ".join(str(values.get("code") or "").split())
+    values["name"] = " ".join(str(values.get("name") or "").split())
+    errors: dict[str, str] = {}
+    if not values["code"]:
+        errors["code"] = _("Enter the line's code in the table.")
+    elif RetentionRule.objects.filter(code=values["code"]).exclude(pk=exclude or 0).exists():
+        errors["code"] = _("The table already has a line %(code)s.") % {"code": values["code"]}
+    if not values["name"]:
+        errors["name"] = _("Enter the kind of dossier.")
+    years = values.get("years")
+    if years is not None and not 1 <= years <= 200:
+        errors["years"] = _("Enter a term of 1 to 200 years, or leave it empty for permanent.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def retention_rule_create(*, actor: Person, code: str, name: str, years: int | None = None) -> RetentionRule:
+    """Add a line to the retention table. Dossiers copy a line's term when it is
+    chosen, so the table's later changes leave what was decided as it was."""
+    _check_rule_keeper(actor)
+    values = _clean_rule({"code": code, "name": name, "years": years})
+    rule = RetentionRule.objects.create(**values)
+    audit.record(
+        actor=actor,
+        action=AuditAction.RETENTION_RULE_CREATED,
+        target=rule,
+        after=audit.snapshot(rule, RULE_FIELDS),
+    )
+    return rule
+
+
+@transaction.atomic
+def retention_rule_update(*, actor: Person, rule: RetentionRule, **changes: Any) -> RetentionRule:
+    """Correct a line of the retention table (its code, kind or term)."""
+    _check_rule_keeper(actor)
+    rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise TypeError(f"retention_rule_update() got unexpected fields: {sorted(unknown)}")
+    before = audit.snapshot(rule, RULE_FIELDS)
+    values = _clean_rule({**{name: getattr(rule, name) for name in RULE_FIELDS}, **changes}, exclude=rule.pk)
+    for name, value in values.items():
+        setattr(rule, name, value)
+    rule.save()
+    after = audit.snapshot(rule, RULE_FIELDS)
+    if after != before:
+        audit.record(
+            actor=actor, action=AuditAction.RETENTION_RULE_UPDATED, target=rule, before=before, after=after
+        )
+    return rule

@@ -4,6 +4,8 @@ from vanphong.archive import views
 
 urlpatterns = [
     path("", views.fonds_list, name="fonds_list"),
+    path("retention/", views.retention_rules, name="retention_rules"),
+    path("retention/<int:pk>/edit/", views.retention_rule_edit, name="retention_rule_edit"),
     path("fonds/<int:pk>/", views.fonds_detail, name="fonds_detail"),
     re_path(
         r"^fonds/(?P<pk>\d+)/catalogue\.(?P<extension>pdf|xlsx)$",

@@ -20,10 +20,11 @@ from vanphong.archive.forms import (
     DossierForm,
     FileForm,
     FondsForm,
+    RetentionRuleForm,
 )
-from vanphong.archive.models import Dossier, DossierState, Fonds
+from vanphong.archive.models import Dossier, DossierState, Fonds, RetentionRule
 from vanphong.core import selectors as core_selectors
-from vanphong.core.permissions import Action, can
+from vanphong.core.permissions import Action, can, may_anywhere
 from vanphong.core.web import is_htmx, person_of, submit
 from vanphong.registry.selectors import incoming_visible_to, outgoing_visible_to
 
@@ -310,4 +311,51 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "may_keep": _may_keep(request, fonds),
             "decisions": fonds.destructions.order_by("-decided_on")[:20],
         },
+    )
+
+
+@login_required
+def retention_rules(request: HttpRequest) -> HttpResponse:
+    """The retention table (DOMAIN.md §4: data the archivist edits), a line added below."""
+    person = person_of(request)
+    may_edit = may_anywhere(person, Action.ARCHIVE)
+    if not may_edit and not selectors.fonds_visible_to(person).exists():
+        raise PermissionDenied
+    form = RetentionRuleForm(request.POST or None)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied
+    done = submit(
+        request,
+        form,
+        lambda data: services.retention_rule_create(actor=person, **data),
+        success=_("The line is added to the retention table."),
+        then=lambda rule: redirect("retention_rules"),
+    )
+    return done or render(
+        request,
+        "archive/retention_rules.html",
+        {"rules": RetentionRule.objects.order_by("code"), "form": form if may_edit else None},
+    )
+
+
+@login_required
+def retention_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_of(request)
+    if not may_anywhere(person, Action.ARCHIVE):
+        raise PermissionDenied
+    rule = get_object_or_404(RetentionRule, pk=pk)
+    form = RetentionRuleForm(
+        request.POST or None, initial={"code": rule.code, "name": rule.name, "years": rule.years}
+    )
+    done = submit(
+        request,
+        form,
+        lambda data: services.retention_rule_update(actor=person, rule=rule, **data),
+        success=_("The retention table is saved."),
+        then=lambda saved: redirect("retention_rules"),
+    )
+    return done or render(
+        request,
+        "archive/retention_rule_form.html",
+        {"rule": rule, "form": form, "events": core_selectors.record_history(rule, person)},
     )

@@ -254,3 +254,31 @@ def test_a_misfiled_document_is_taken_out_while_the_dossier_is_open(archivist, f
     with pytest.raises(ValidationError):
         services.dossier_remove(actor=archivist, item=first)
     assert dossier.items.count() == 2
+
+
+def test_the_archivist_keeps_the_retention_table_audited(archivist, fonds, clerk):  # noqa: F811
+    with pytest.raises(PermissionDenied):
+        services.retention_rule_create(actor=clerk, code="10", name="Hồ sơ hội nghị chuyên đề", years=20)
+    rule = services.retention_rule_create(
+        actor=archivist, code="10", name="Hồ sơ hội nghị chuyên đề", years=20
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.retention_rule_create(actor=archivist, code="10", name=" ", years=0)
+    assert set(refused.value.message_dict) == {"code", "name", "years"}
+    services.retention_rule_update(actor=archivist, rule=rule, years=None)
+    rule.refresh_from_db()
+    assert rule.years is None
+    events = AuditEvent.objects.for_target(rule).order_by("id")
+    assert [e.action for e in events] == [
+        AuditAction.RETENTION_RULE_CREATED,
+        AuditAction.RETENTION_RULE_UPDATED,
+    ]
+    assert (events[1].before["years"], events[1].after["years"]) == (20, None)
+
+
+def test_a_rule_and_other_years_are_refused_at_the_years(archivist, fonds):
+    monthly = RetentionRule.objects.get(code="5")  # 10 years
+    with pytest.raises(ValidationError) as refused:
+        _dossier(archivist, fonds, retention_rule=monthly, retention_years=20)
+    assert set(refused.value.message_dict) == {"retention_years"}
+    assert _dossier(archivist, fonds, retention_rule=monthly, retention_years=10).retention_years == 10

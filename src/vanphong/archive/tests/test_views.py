@@ -9,11 +9,11 @@ import io
 import pypdf
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from vanphong.archive import services
-from vanphong.archive.models import Dossier, DossierState
+from vanphong.archive.models import Dossier, DossierState, RetentionRule
 from vanphong.archive.tests.test_services import archivist, fonds  # noqa: F401
 from vanphong.core.tests.conftest import clerk, member, office_chief, outsider, secretary, tree  # noqa: F401
 from vanphong.registry.models import DocumentType
@@ -184,3 +184,34 @@ def test_filing_outside_the_dates_warns_and_a_misfiled_document_is_taken_out(cli
     client.post(reverse("dossier_remove", args=[dossier.pk, item.pk]))
     dossier.refresh_from_db()
     assert (dossier.sheets, dossier.ended_on, dossier.items.count()) == (57, dt.date(1987, 12, 28), 0)
+
+
+def test_the_retention_table_page_and_terms_in_the_dropdown(client, archivist, fonds, clerk):  # noqa: F811
+    client.force_login(archivist)
+    page = client.get(reverse("retention_rules")).content.decode()
+    assert "Báo cáo tháng, quý, 6 tháng" in page
+    client.post(reverse("retention_rules"), {"code": "10", "name": "Hồ sơ hội nghị", "years": "20"})
+    rule = RetentionRule.objects.get(code="10")
+    client.post(
+        reverse("retention_rule_edit", args=[rule.pk]),
+        {"code": "10", "name": "Hồ sơ hội nghị", "years": "25"},
+    )
+    rule.refresh_from_db()
+    assert rule.years == 25
+    with translation.override("vi"):
+        form = client.get(reverse("dossier_create", args=[fonds.pk])).content.decode()
+    assert "Hồ sơ hội nghị — 25" in form
+    response = client.post(
+        reverse("dossier_create", args=[fonds.pk]),
+        {
+            "catalogue": "1",
+            "title": "Hồ sơ hội nghị 2020",
+            "sheets": "3",
+            "retention_rule": rule.pk,
+            "retention_years": "10",
+            "secrecy": "0",
+        },
+    )
+    assert response.status_code == 200 and "retention_years" in response.context["form"].errors
+    client.force_login(clerk)
+    assert client.post(reverse("retention_rules"), {"code": "11", "name": "X"}).status_code == 403
