@@ -15,7 +15,7 @@ from vanphong.attachments import services
 from vanphong.attachments.forms import AttachmentForm
 from vanphong.attachments.models import Attachment
 from vanphong.core.permissions import Action
-from vanphong.core.web import attach_errors, get_checked, person_of
+from vanphong.core.web import attach_errors, get_checked, person_of, stored_file
 from vanphong.registry.models import IncomingDocument
 
 
@@ -75,17 +75,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         request, IncomingDocument.objects.all(), document_pk, Action.VIEW, secrecy_field="secrecy"
     )
     attachment: Attachment = document.attachments.get(pk=pk)
-    try:
-        stream = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    # Django writes the name as `filename*=utf-8''…` (RFC 5987) when it is not ASCII.
-    response = FileResponse(
-        stream,
-        as_attachment=not attachment.previews_inline,
-        filename=attachment.original_name,
+    return stored_file(
+        attachment.file,
+        attachment.original_name,
+        inline=attachment.previews_inline,
         content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
-    return response

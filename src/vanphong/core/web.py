@@ -10,7 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from vanphong.core.models import Person
@@ -72,3 +73,26 @@ def submit(
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def stored_file(
+    file: FieldFile, name: str, *, inline: bool | None = None, content_type: str | None = None
+) -> FileResponse:
+    """A stored file sent under its own name (RFC 5987 when not ASCII): open in the
+    browser when `inline` (by default a PDF is), downloaded otherwise; never sniffed
+    into something else, never kept by a shared cache. A file missing from the storage
+    is a 404 like a record one may not see."""
+    try:
+        stream = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    is_pdf = name.lower().endswith(".pdf")
+    response = FileResponse(
+        stream,
+        as_attachment=not (is_pdf if inline is None else inline),
+        filename=name,
+        content_type=content_type or ("application/pdf" if is_pdf else "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -16,6 +16,7 @@ from vanphong.followup.models import (
     Conclusion,
     FollowUpTask,
     FollowUpTaskQuerySet,
+    TaskReportFile,
     TaskState,
     state_conditions,
 )
@@ -108,6 +109,11 @@ def filtered_tasks(
     if leader:
         tasks = tasks.filter(leader=leader)
     return tasks.order_by("deadline", "pk")
+
+
+def report_files_visible_to(person: Person) -> QuerySet[TaskReportFile]:
+    """The files of the reports on the tasks `person` sees."""
+    return TaskReportFile.objects.filter(report__task__in=tasks_visible_to(person).values("pk"))
 
 
 def entry_committees(person: Person) -> QuerySet[Organization]:

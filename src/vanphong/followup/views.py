@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from vanphong.core import selectors as core_selectors
 from vanphong.core.models import Organization
 from vanphong.core.permissions import Action, can
-from vanphong.core.web import person_of, submit
+from vanphong.core.web import person_of, stored_file, submit
 from vanphong.followup import selectors, services
 from vanphong.followup.forms import ConclusionForm, ReportForm, TaskFilterForm, TaskForm
-from vanphong.followup.models import ConclusionKind, FollowUpTask, Progress, TaskReportFile
+from vanphong.followup.models import ConclusionKind, FollowUpTask, Progress
 from vanphong.registry.selectors import outgoing_visible_to
 
 TASKS_PER_PAGE = 50
@@ -267,24 +267,5 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def task_file(request: HttpRequest, pk: int) -> FileResponse:
     """A file of a unit's report, to those who see its task (404 to others, so that
     its existence does not leak). A PDF opens in the browser, anything else downloads."""
-    attached = get_object_or_404(
-        TaskReportFile.objects.filter(
-            report__task__in=selectors.tasks_visible_to(person_of(request)).values("pk")
-        ),
-        pk=pk,
-    )
-    try:
-        stream = attached.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    is_pdf = attached.name.lower().endswith(".pdf")
-    # Django writes the name as `filename*=utf-8''…` (RFC 5987) when it is not ASCII.
-    response = FileResponse(
-        stream,
-        as_attachment=not is_pdf,
-        filename=attached.name,
-        content_type="application/pdf" if is_pdf else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    attached = get_object_or_404(selectors.report_files_visible_to(person_of(request)), pk=pk)
+    return stored_file(attached.file, attached.name)

@@ -22,7 +22,7 @@ from vanphong.core import selectors as core_selectors
 from vanphong.core.models import Organization
 from vanphong.core.permissions import Action, can, visible_to
 from vanphong.core.templatetags.charts import Bar
-from vanphong.core.web import get_checked, is_htmx, person_of, submit
+from vanphong.core.web import get_checked, is_htmx, person_of, stored_file, submit
 from vanphong.reports import exports, rating, selectors, services
 from vanphong.reports import forms as report_forms
 from vanphong.reports.models import Periodicity, Report, ReportFile, ReportFormVersion, ReportState
@@ -516,7 +516,7 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
         or selectors.reports_visible_to(person).filter(pk=attached.report_id).exists()
     ):
         raise Http404
-    return FileResponse(attached.file.open("rb"), as_attachment=True, filename=attached.name)
+    return stored_file(attached.file, attached.name, inline=False)
 
 
 # --- A period's numbers summed up the tree ---------------------------------------------------

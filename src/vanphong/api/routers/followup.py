@@ -15,8 +15,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
@@ -42,7 +43,7 @@ from vanphong.core import selectors as core_selectors
 from vanphong.core.forms import MultipleFileField
 from vanphong.core.models import Organization
 from vanphong.core.permissions import Action, can, visible_to
-from vanphong.core.web import person_of
+from vanphong.core.web import person_of, stored_file
 from vanphong.followup import selectors, services
 from vanphong.followup.models import Conclusion, ConclusionKind, FollowUpTask, TaskReport, TaskState
 from vanphong.followup.selectors import BoardRow
@@ -100,7 +101,14 @@ def _report(report: TaskReport) -> dict[str, Any]:
         "at": report.at,
         "note": report.note,
         "done": report.done,
-        "files": [{"name": attached.name} for attached in report.files.all()],
+        "files": [
+            {
+                "id": attached.pk,
+                "name": attached.name,
+                "url": reverse("api:followup_report_file", args=[attached.pk]),
+            }
+            for attached in report.files.all()
+        ],
     }
 
 
@@ -288,6 +296,25 @@ def task_report(
 
 
 # --- The leaders' board ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/files/{file_id}/",
+    response=REFUSALS,
+    url_name="followup_report_file",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "A file of a unit's report, under its own name.",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def report_file(request: HttpRequest, file_id: int) -> HttpResponse:
+    """A file sent with a report on a task the caller sees (404 otherwise)."""
+    attached = get_object_or_404(selectors.report_files_visible_to(person_of(request)), pk=file_id)
+    return stored_file(attached.file, attached.name)
 
 
 @router.get("/board/", response={200: BoardOut, **ACTION_REFUSALS}, url_name="followup_board")

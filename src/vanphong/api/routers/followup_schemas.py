@@ -66,7 +66,10 @@ class TaskPage(Schema):
 
 
 class ReportFileOut(Schema):
+    id: int
     name: str
+    # The file through the API (the caller's token), as /api/v1/followup/files/{id}/.
+    url: str
 
 
 class ReportOut(Schema):

@@ -275,7 +275,7 @@ def test_assigning_is_refused_to_others_and_checks_its_input(
 # --- Reports -------------------------------------------------------------------------------------------
 
 
-def test_a_unit_reports_with_files_and_one_audit_event(api, settings, tmp_path, tree, heads, tasks):
+def test_a_unit_reports_with_files_and_one_audit_event(api, settings, tmp_path, tree, heads, tasks, outsider):
     settings.MEDIA_ROOT = tmp_path
     open_ = tasks[0]
     client = api(heads.bloc)
@@ -299,6 +299,14 @@ def test_a_unit_reports_with_files_and_one_audit_event(api, settings, tmp_path, 
     assert sorted(f["name"] for f in report["files"]) == ["anh.jpg", "bao-cao.pdf"]
     assert TaskReportFile.objects.filter(report__task=open_).count() == 2
     assert new_events(before) == [AuditAction.TASK_REPORTED]
+    # Each file opens through the API with the caller's token, to those who see the task.
+    files = {f["name"]: f for f in report["files"]}
+    pdf = client.get(files["bao-cao.pdf"]["url"])
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content) == b"%PDF-1.4 x"
+    assert pdf["Content-Type"] == "application/pdf" and pdf["X-Content-Type-Options"] == "nosniff"
+    photo = client.get(files["anh.jpg"]["url"])
+    assert photo.status_code == 200 and photo["Content-Disposition"].startswith("attachment")
+    assert api(outsider).get(files["bao-cao.pdf"]["url"]).status_code == 404
 
 
 def test_a_report_without_files_and_its_refusals(api, tree, heads, secretary, tasks):

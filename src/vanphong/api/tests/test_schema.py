@@ -321,6 +321,16 @@ def test_real_responses_of_programs_schedule_and_followup_match_the_schema(
             response = client.open(url, method=method, headers=headers, json=body)
         schema[template][method].validate_response(response)
         seen.add((template, method, response.status_code))
+    # The report's file, once the report above has sent it.
+    from vanphong.followup.models import TaskReportFile
+
+    attached = TaskReportFile.objects.get(report__task=task)
+    for person in (secretary, outsider):
+        response = WsgiClient(app).get(
+            f"/api/v1/followup/files/{attached.pk}/", headers={"Authorization": f"Bearer {bearer(person)}"}
+        )
+        schema["/api/v1/followup/files/{file_id}/"]["GET"].validate_response(response)
+        seen.add(("/api/v1/followup/files/{file_id}/", "GET", response.status_code))
     assert {template for template, _, _ in seen} == {
         path
         for path in schema
