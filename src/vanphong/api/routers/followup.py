@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -311,7 +311,7 @@ def task_report(
         }
     },
 )
-def report_file(request: HttpRequest, file_id: int) -> HttpResponse:
+def report_file(request: HttpRequest, file_id: int) -> FileResponse:
     """A file sent with a report on a task the caller sees (404 otherwise)."""
     attached = get_object_or_404(selectors.report_files_visible_to(person_of(request)), pk=file_id)
     return stored_file(attached.file, attached.name)
