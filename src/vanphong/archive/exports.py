@@ -47,6 +47,22 @@ def retention_text(dossier: Dossier) -> str:
     return _("%(years)d years") % {"years": dossier.retention_years}
 
 
+def note_text(dossier: Dossier) -> str:
+    """The note column: a destroyed dossier says by which decision, apart from the note."""
+    parts = []
+    if dossier.destruction is not None:
+        parts.append(
+            _("Destroyed by decision No. %(number)s of %(date)s")
+            % {
+                "number": dossier.destruction.decision_number,
+                "date": dossier.destruction.decided_on.strftime("%d/%m/%Y"),
+            }
+        )
+    if dossier.note:
+        parts.append(dossier.note)
+    return "; ".join(parts)
+
+
 def rows(dossiers: Sequence[Dossier]) -> list[list[str]]:
     return [
         [
@@ -57,9 +73,7 @@ def rows(dossiers: Sequence[Dossier]) -> list[list[str]]:
             str(dossier.sheets),
             retention_text(dossier),
             dossier.box.number if dossier.box else "",
-            " ".join(
-                part for part in (dossier.note, _("Destroyed") if dossier.destruction_id else "") if part
-            ),
+            note_text(dossier),
         ]
         for dossier in dossiers
     ]

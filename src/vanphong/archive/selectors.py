@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import pgettext
 
-from vanphong.archive.models import Dossier, DossierItem, DossierState, Fonds
+from vanphong.archive.models import DestructionDecision, Dossier, DossierItem, DossierState, Fonds
 from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, may_anywhere, visible_to
 from vanphong.core.vietnamese import fold
@@ -23,6 +23,23 @@ def navigation(person: Person) -> list[tuple[str, str, str]]:
     if may_anywhere(person, Action.ARCHIVE):
         return [(pgettext("menu", "Archive"), reverse("fonds_list"), "archive")]
     return []
+
+
+def related_records(record: Any) -> list[Any]:
+    """A destroyed dossier's story includes the decision that destroyed it (the
+    decision's event names every dossier it destroyed)."""
+    if isinstance(record, Dossier) and record.destruction_id:
+        return [record.destruction]
+    return []
+
+
+def destructions_visible_to(person: Person) -> QuerySet[DestructionDecision]:
+    """The decisions of the fonds one sees, each with the number of dossiers it destroyed."""
+    return (
+        visible_to(person, DestructionDecision.objects.select_related("fonds", "recorded_by"))
+        .annotate(dossier_count=Count("dossiers"))
+        .order_by("-decided_on", "-pk")
+    )
 
 
 def fonds_visible_to(person: Person, action: Action = Action.VIEW) -> QuerySet[Fonds]:

@@ -55,7 +55,12 @@ AUDIT_LABELS = {
     AuditAction.RETENTION_RULE_CREATED: gettext_lazy("Retention table line added"),
     AuditAction.RETENTION_RULE_UPDATED: gettext_lazy("Retention table line changed"),
 }
-AUDIT_TARGET_PAGES = {"archive.dossier": "dossier_detail", "archive.fonds": "fonds_detail"}
+AUDIT_TARGET_PAGES = {
+    "archive.dossier": "dossier_detail",
+    "archive.fonds": "fonds_detail",
+    "archive.destructiondecision": "destruction_detail",
+    "archive.retentionrule": "retention_rule_edit",
+}
 
 DOSSIER_FIELDS = [
     "catalogue",
@@ -498,14 +503,18 @@ def destruction_record(
     Dossier.objects.filter(pk__in=[d.pk for d in locked]).update(
         state=DossierState.DESTROYED, destruction=decision
     )
+    # The event is the decision's; each destroyed dossier's history reads it through
+    # `selectors.related_records`, so the dossier's page shows its destruction.
     audit.record(
         actor=actor,
         action=AuditAction.DESTRUCTION_RECORDED,
-        target=fonds,
+        target=decision,
         after={
-            "decision": decision.decision_number,
+            "decision_number": decision.decision_number,
             "decided_on": decided_on.isoformat(),
+            "decided_by": decision.decided_by,
             "council": decision.council,
+            "note": decision.note,
             "dossiers": sorted(d.number for d in locked),
         },
         organization=fonds.organization,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("fonds/<int:pk>/boxes/add/", views.box_add, name="box_add"),
     path("fonds/<int:pk>/dossiers/new/", views.dossier_create, name="dossier_create"),
     path("fonds/<int:pk>/review/", views.review, name="archive_review"),
+    path("destructions/<int:pk>/", views.destruction_detail, name="destruction_detail"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier_detail"),
     path("dossiers/<int:pk>/edit/", views.dossier_edit, name="dossier_edit"),
     path("dossiers/<int:pk>/file/", views.dossier_file, name="dossier_file"),

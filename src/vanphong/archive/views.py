@@ -309,7 +309,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "chosen": chosen,
             "may_keep": _may_keep(request, fonds),
-            "decisions": fonds.destructions.order_by("-decided_on")[:20],
+            "decisions": selectors.destructions_visible_to(person).filter(fonds=fonds)[:20],
         },
     )
 
@@ -358,4 +358,24 @@ def retention_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "archive/retention_rule_form.html",
         {"rule": rule, "form": form, "events": core_selectors.record_history(rule, person)},
+    )
+
+
+@login_required
+def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A recorded destruction decision: who signed it, when, the council, the reason,
+    and the dossiers it destroyed (those within one's clearance)."""
+    person = person_of(request)
+    decision = get_object_or_404(selectors.destructions_visible_to(person), pk=pk)
+    return render(
+        request,
+        "archive/destruction_detail.html",
+        {
+            "decision": decision,
+            "fonds": decision.fonds,
+            "dossiers": selectors.dossiers_visible_to(person)
+            .filter(destruction=decision)
+            .order_by("catalogue", "number"),
+            "events": core_selectors.record_history(decision, person),
+        },
     )

@@ -215,3 +215,43 @@ def test_the_retention_table_page_and_terms_in_the_dropdown(client, archivist, f
     assert response.status_code == 200 and "retention_years" in response.context["form"].errors
     client.force_login(clerk)
     assert client.post(reverse("retention_rules"), {"code": "11", "name": "X"}).status_code == 403
+
+
+def test_a_destruction_decision_has_its_page_and_each_dossier_its_trace(client, archivist, fonds):  # noqa: F811
+    old = services.dossier_create(
+        actor=archivist,
+        fonds=fonds,
+        title="Báo cáo tháng 2008",
+        ended_on=dt.date(2008, 12, 31),
+        retention_years=10,
+        note="Bản sao",
+    )
+    services.dossier_close(actor=archivist, dossier=old)
+    client.force_login(archivist)
+    review = client.get(reverse("archive_review", args=[fonds.pk])).content.decode()
+    assert "31/12/2018" in review  # the term ran out at the end of 2008 + 10 years
+    decision = services.destruction_record(
+        actor=archivist,
+        fonds=fonds,
+        dossiers=[old],
+        decision_number="3-QĐ/VPTU",
+        decided_on=timezone.localdate(),
+        decided_by="Hoàng Văn Bình",
+        council="Hội đồng xác định giá trị tài liệu Văn phòng Thành ủy",
+        note="Hết giá trị",
+    )
+    review = client.get(reverse("archive_review", args=[fonds.pk])).content.decode()
+    assert reverse("destruction_detail", args=[decision.pk]) in review and "Hội đồng xác định" in review
+    page = client.get(reverse("destruction_detail", args=[decision.pk])).content.decode()
+    for words in ("3-QĐ/VPTU", "Hoàng Văn Bình", "Hết giá trị", reverse("dossier_detail", args=[old.pk])):
+        assert words in page
+    dossier_page = client.get(reverse("dossier_detail", args=[old.pk]))
+    actions = [event.action for event in dossier_page.context["events"]]
+    assert services.AuditAction.DESTRUCTION_RECORDED in actions
+    xlsx = client.get(reverse("catalogue_export", args=[fonds.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    notes = [row[7] for row in sheet.iter_rows(min_row=5, values_only=True) if row[2] == "Báo cáo tháng 2008"]
+    day = timezone.localdate().strftime("%d/%m/%Y")
+    with translation.override("en"):
+        expected = f"Destroyed by decision No. 3-QĐ/VPTU of {day}; Bản sao"
+    assert notes == [expected] or (notes[0].endswith("; Bản sao") and "3-QĐ/VPTU" in notes[0])
