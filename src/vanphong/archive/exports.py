@@ -63,20 +63,38 @@ def note_text(dossier: Dossier) -> str:
     return "; ".join(parts)
 
 
-def rows(dossiers: Sequence[Dossier]) -> list[list[str]]:
+def _number_or_text(value: str) -> int | str:
+    """A box number is text (“3a”, “12/1”); a plain number is written as one."""
+    return int(value) if value.isdigit() and len(value) < 10 else value
+
+
+def rows(dossiers: Sequence[Dossier]) -> list[list[int | str]]:
+    """The catalogue's rows; the order number, sheets and a plain box number are numbers."""
     return [
         [
-            str(dossier.number),
+            dossier.number,
             dossier.symbol,
             dossier.title,
             _span(dossier),
-            str(dossier.sheets),
+            dossier.sheets,
             retention_text(dossier),
-            dossier.box.number if dossier.box else "",
+            _number_or_text(dossier.box.number) if dossier.box else "",
             note_text(dossier),
         ]
         for dossier in dossiers
     ]
+
+
+def catalogue_line(dossiers: Sequence[Dossier]) -> str:
+    """The catalogue's own line under its title: “Mục lục số 1” (the numbers of the
+    catalogues the list holds) and the years its dossiers span."""
+    numbers = sorted({dossier.catalogue for dossier in dossiers}) or [1]
+    line = _("Catalogue No. %(numbers)s") % {"numbers": ", ".join(str(n) for n in numbers)}
+    years = sorted({day.year for d in dossiers for day in (d.started_on, d.ended_on) if day})
+    if years:
+        span = str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+        line += " — " + _("Years %(span)s") % {"span": span}
+    return line
 
 
 def filename(fonds: Fonds, extension: str) -> str:
@@ -86,7 +104,14 @@ def filename(fonds: Fonds, extension: str) -> str:
 def catalogue_pdf(fonds: Fonds, dossiers: Sequence[Dossier]) -> bytes:
     html = render_to_string(
         "archive/catalogue_print.html",
-        {"fonds": fonds, "columns": columns(), "rows": rows(dossiers), "count": len(dossiers)},
+        {
+            "fonds": fonds,
+            "columns": columns(),
+            "rows": rows(dossiers),
+            "count": len(dossiers),
+            "catalogue_line": catalogue_line(dossiers),
+            "sheets": sum(dossier.sheets for dossier in dossiers),
+        },
     )
     return pdf_from_html(html)
 
@@ -109,6 +134,7 @@ def catalogue_xlsx(fonds: Fonds, dossiers: Sequence[Dossier]) -> bytes:
         [
             (_("CATALOGUE OF DOSSIERS"), Font(name="Times New Roman", size=15, bold=True)),
             (_("Fonds %(number)s: %(name)s") % {"number": fonds.number, "name": fonds.name}, bold),
+            (catalogue_line(dossiers), font),
         ],
         start=1,
     ):
@@ -121,15 +147,26 @@ def catalogue_xlsx(fonds: Fonds, dossiers: Sequence[Dossier]) -> bytes:
         cell.font, cell.border = bold, box
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         sheet.column_dimensions[get_column_letter(column)].width = item.width
-    for offset, line in enumerate(rows(dossiers), start=1):
-        for column, (value, item) in enumerate(zip(line, spec, strict=True), start=1):
-            cell = sheet.cell(row=header + offset, column=column, value=excel_text(value))
-            if value.startswith("="):
-                cell.data_type = "s"  # text typed by a person is never a formula
+    lines = rows(dossiers)
+    for offset, line in enumerate(lines, start=1):
+        for column, (entry, item) in enumerate(zip(line, spec, strict=True), start=1):
+            if isinstance(entry, int):
+                cell = sheet.cell(row=header + offset, column=column, value=entry)
+            else:
+                cell = sheet.cell(row=header + offset, column=column, value=excel_text(entry))
+                if entry.startswith("="):
+                    cell.data_type = "s"  # text typed by a person is never a formula
             cell.font, cell.border = font, box
             cell.alignment = Alignment(
                 wrap_text=True, vertical="top", horizontal="center" if item.centred else "general"
             )
+    # The total of sheets under the column, a number as the rows' are.
+    total = header + len(lines) + 1
+    label = sheet.cell(row=total, column=3, value=_("Total sheets"))
+    value = sheet.cell(row=total, column=5, value=sum(dossier.sheets for dossier in dossiers))
+    for cell in (label, value):
+        cell.font, cell.border = bold, box
+    value.alignment = Alignment(horizontal="center")
     sheet.freeze_panes = f"A{header + 1}"
     sheet.print_title_rows = f"{header}:{header}"
     sheet.page_setup.orientation = "landscape"

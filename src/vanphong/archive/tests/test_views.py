@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from vanphong.archive import services
+from vanphong.archive import exports, services
 from vanphong.archive.models import Dossier, DossierState, RetentionRule
 from vanphong.archive.tests.test_services import archivist, fonds  # noqa: F401
 from vanphong.core.tests.conftest import clerk, member, office_chief, outsider, secretary, tree  # noqa: F401
@@ -70,18 +70,24 @@ def test_the_catalogue_filters_live_and_exports_its_columns(client, archivist, f
         "Ghi chú",
     ]
     assert rows[1][:7] == [
-        "1",
+        1,
         "HS.01",
         "Hồ sơ Đại hội Đảng bộ thành phố lần thứ XV",
         "05/01/2015 – 20/10/2015",
-        "120",
+        120,
         "Vĩnh viễn",
-        "3",
+        3,
     ]
     assert rows[2][5] == "10 năm"
+    # Numbers are numbers (a sum in Excel adds them), and the sheets are totalled below.
+    cells = list(sheet.iter_rows(min_row=5))
+    assert (cells[0][0].data_type, cells[0][4].data_type, cells[0][6].data_type) == ("n", "n", "n")
+    assert cells[2][4].value == 160 and cells[2][4].data_type == "n" and cells[2][2].value
+    assert sheet["A3"].value == exports.catalogue_line(list(catalogue))
     pdf = client.get(reverse("catalogue_export", args=[fonds.pk, "pdf"]) + "?retention=term")
     text = _pdf_text(pdf.content)
     assert "MỤC LỤC HỒ SƠ" in text and "Báo cáo tháng năm 2016" in text and "Đại hội" not in text
+    assert exports.catalogue_line([catalogue[1]]) in text.replace("\n", " ")
 
 
 def test_the_cover_prints_the_dossiers_particulars(client, archivist, catalogue):  # noqa: F811
@@ -255,3 +261,24 @@ def test_a_destruction_decision_has_its_page_and_each_dossier_its_trace(client, 
     with translation.override("en"):
         expected = f"Destroyed by decision No. 3-QĐ/VPTU of {day}; Bản sao"
     assert notes == [expected] or (notes[0].endswith("; Bản sao") and "3-QĐ/VPTU" in notes[0])
+
+
+def _words_at(data: bytes) -> list[tuple[str, float]]:
+    """Each piece of text of a one-page PDF with its height on the page."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    found: list[tuple[str, float]] = []
+    reader.pages[0].extract_text(
+        visitor_text=lambda text, cm, tm, font, size: found.append((text, tm[5] * cm[3] + cm[5]))
+    )
+    return [(text, y) for text, y in found if text.strip()]
+
+
+def test_the_cover_keeps_the_numbers_box_below_the_particulars(client, archivist, catalogue):  # noqa: F811
+    client.force_login(archivist)
+    with translation.override("vi"):
+        words = _words_at(client.get(reverse("dossier_cover", args=[catalogue[0].pk])).content)
+    heights = {text.strip(): y for text, y in words}
+    box = next(y for text, y in words if "Hộp 3" in text)
+    lowest = min(heights["Vĩnh viễn"], heights["120"])
+    assert box < lowest - 50  # well below (PDF points, y grows upwards), not printed over them
