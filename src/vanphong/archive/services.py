@@ -62,6 +62,24 @@ AUDIT_TARGET_PAGES = {
     "archive.retentionrule": "retention_rule_edit",
 }
 
+# The keys of the archive's events that are no field of their target, as the timeline
+# names them (None: kept for the archive's own use, not shown: the document is named by
+# its title).
+AUDIT_FIELD_LABELS = {
+    "archive.dossier": {
+        "item": None,
+        "incoming": None,
+        "outgoing": None,
+        "scan": None,
+        "position": gettext_lazy("Order in the dossier"),
+        "document": gettext_lazy("Document filed"),
+        "item_sheets": gettext_lazy("Sheets of the document"),
+    },
+    "archive.fonds": {"box": gettext_lazy("Box number"), "location": gettext_lazy("Location")},
+    "archive.destructiondecision": {"dossiers": gettext_lazy("Dossiers destroyed (numbers)")},
+}
+AUDIT_VALUE_LABELS = {"archive.dossier": {"state": dict(DossierState.choices)}}
+
 DOSSIER_FIELDS = [
     "catalogue",
     "number",

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vanphong.archive import selectors, services
 from vanphong.archive.models import Dossier, DossierState, RetentionRule
@@ -282,3 +282,22 @@ def test_a_rule_and_other_years_are_refused_at_the_years(archivist, fonds):
         _dossier(archivist, fonds, retention_rule=monthly, retention_years=20)
     assert set(refused.value.message_dict) == {"retention_years"}
     assert _dossier(archivist, fonds, retention_rule=monthly, retention_years=10).retention_years == 10
+
+
+def test_the_archives_events_read_without_raw_keys(archivist, fonds, tree):  # noqa: F811
+    from vanphong.core.templatetags.office import describe_events
+
+    dossier = _dossier(archivist, fonds, sheets=5, ended_on=dt.date(2015, 12, 31))
+    services.dossier_file(
+        actor=archivist, dossier=dossier, incoming=_incoming(tree, dt.date(2015, 3, 2)), sheets=3
+    )
+    services.box_create(actor=archivist, fonds=fonds, number="7", location="Giá B")
+    services.dossier_close(actor=archivist, dossier=dossier)
+    events = list(AuditEvent.objects.filter(action__startswith="archive.").order_by("id"))
+    with translation.override("en"):
+        labels = {label for rows in describe_events(events) for label, _old, _new in rows}
+        values = {new for rows in describe_events(events) for _label, _old, new in rows}
+    raw = {"item", "incoming", "outgoing", "scan", "position", "document", "item_sheets", "box", "location"}
+    assert not labels & raw, labels & raw
+    assert {"Order in the dossier", "Document filed", "Sheets of the document", "Box number"} <= labels
+    assert "closed" not in values and "Closed" in values

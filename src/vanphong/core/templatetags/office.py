@@ -166,12 +166,15 @@ def _pending_rows(event: AuditEvent, names: _Names) -> list[tuple[str, Text, Tex
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     model = _model(event.target_type)
-    # What the event's own app calls its keys and their values, when it says.
+    # What the event's own app calls its keys and their values, when it says; a key it
+    # labels None is kept in the trail for the app's own use and not shown.
     labels, values = audit.field_labels(event.target_type), audit.value_labels(event.target_type)
     rows = []
     for key in sorted(set(before) | set(after), key=lambda k: _order(model, k)):
         old, new = before.get(key), after.get(key)
-        if key in HIDDEN_KEYS or old == new or (_is_empty(old) and _is_empty(new)):
+        if key in HIDDEN_KEYS or (key in labels and labels[key] is None):
+            continue
+        if old == new or (_is_empty(old) and _is_empty(new)):
             continue
         field = _field(model, key)
         choices = values.get(key, {})
