@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.models import Organization, Person
+from vanphong.registry.search import FTS5Terms
 
 
 def scan_name(instance: models.Model, filename: str) -> str:
@@ -152,3 +153,20 @@ class ScanPage(models.Model):
     @property
     def secrecy(self) -> int:
         return 0
+
+
+class PageSearchIndex(models.Model):
+    """SQLite only: the FTS5 table indexing `ScanPage.search_terms`, kept by triggers
+    (migration 0002), its rowid the page's id, so the index read in rowid order is the
+    pages newest first (as `registry.search` reads its own). PostgreSQL indexes a
+    generated column of the pages' own table."""
+
+    rowid = models.BigIntegerField(primary_key=True)
+    terms = FTS5Terms()
+
+    class Meta:
+        managed = False
+        db_table = "scans_page_fts"
+
+    def __str__(self) -> str:
+        return str(self.rowid)

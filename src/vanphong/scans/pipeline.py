@@ -1602,3 +1602,30 @@ def page_texts(pdf: Path) -> list[str]:
             text = unicodedata.normalize("NFC", page.extract_text() or "")
             texts.append("\n".join(line.rstrip() for line in text.splitlines()).strip())
     return texts
+
+
+def thumbnail(pdf: bytes, pixels: int) -> bytes | None:
+    """A JPEG of the largest image drawn on the first page of the PDF `pdf` (a scan's page),
+    turned as the page shows it, no more than `pixels` on its longer side; None for a
+    page without an image (born digital) or one Pillow cannot decode."""
+    try:
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            page = document.pages[0]
+            images = list(page.get_images().values())
+            if not images:
+                return None
+            largest = max(
+                images, key=lambda image: int(image.get("/Width", 0)) * int(image.get("/Height", 0))
+            )
+            picture = pikepdf.PdfImage(cast(pikepdf.Stream, largest)).as_pil_image()
+            turn = int(page.obj.get("/Rotate", 0)) % 360
+    except (pikepdf.PdfError, NotImplementedError, OSError, ValueError, IndexError):
+        return None
+    if picture.mode not in {"L", "RGB"}:
+        picture = picture.convert("L" if picture.mode in {"1", "LA", "I", "I;16", "F"} else "RGB")
+    picture.thumbnail((pixels, pixels))
+    if turn:
+        picture = picture.rotate(-turn, expand=True)
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=80)
+    return out.getvalue()

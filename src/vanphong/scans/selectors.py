@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection
-from django.db.models import BooleanField, Count, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import pgettext
 
+from vanphong.archive.models import DossierItem
 from vanphong.core.models import Organization, Person
 from vanphong.core.permissions import Action, may_anywhere, visible_to
 from vanphong.core.vietnamese import fold_chars
 from vanphong.registry import search
-from vanphong.scans.models import FileState, PageState, ScanBatch, ScanFile, ScanPage
+from vanphong.scans.models import FileState, PageSearchIndex, PageState, ScanBatch, ScanFile, ScanPage
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:
@@ -80,16 +80,15 @@ def progress(batch: ScanBatch) -> Progress:
     )
 
 
-def review_queue(person: Person, limit: int = 50) -> QuerySet[ScanPage]:
-    """The pages OCR was least sure of (or could not read), worst first: what the
-    archivist checks by eye."""
+def review_queue(person: Person) -> QuerySet[ScanPage]:
+    """The pages the archivist checks by eye, not yet checked: first those without
+    text (blank, blurred, or that could not be read), then the least confident."""
     return (
         pages_visible_to(person)
-        .filter(
-            Q(state=PageState.FAILED) | Q(state=PageState.DONE, confidence__isnull=False),
-            reviewed_by__isnull=True,
-        )
-        .order_by("-state", "confidence", "pk")[:limit]
+        .filter(state__in=[PageState.DONE, PageState.FAILED], reviewed_by__isnull=True)
+        .select_related("file__batch")
+        .annotate(has_text=Case(When(text="", then=Value(0)), default=Value(1)))
+        .order_by("has_text", F("confidence").asc(nulls_first=True), "pk")
     )
 
 
@@ -102,8 +101,9 @@ class Hit:
 
 
 def _snippet(text: str, words: list[str], width: int = 80) -> tuple[str, str, str]:
-    """The first place a searched word stands in the text, with some text around it:
-    found on the folded text, cut from the text as read (same length once folded)."""
+    """The first place the searched words stand in the text, with some text around it
+    cut at word boundaries: found on the folded text, cut from the text as read (same
+    length once folded)."""
     folded = fold_chars(text)
     # The words side by side first (the phrase searched), then each word alone.
     phrase = r"\s+".join(re.escape(word) for word in words)
@@ -111,36 +111,62 @@ def _snippet(text: str, words: list[str], width: int = 80) -> tuple[str, str, st
         found = re.search(rf"\b{pattern}\b", folded)
         if found:
             start, end = found.span()
-            return (
-                ("…" if start > width else "") + text[max(0, start - width) : start],
-                text[start:end],
-                text[end : end + width] + ("…" if end + width < len(text) else ""),
-            )
-    return text[:width], "", ""
+            return _before(text, start, width), text[start:end], _after(text, end, width)
+    return _after(text, 0, width), "", ""
 
 
-def _matching(pages: QuerySet[ScanPage], condition: search.Condition) -> QuerySet[ScanPage]:
-    """Pages with every term, through the database's own index (migration 0002)."""
-    if connection.vendor == "postgresql":
-        return pages.filter(
-            RawSQL(
-                '"scans_scanpage"."search_vector" @@ %s::tsquery',
-                [condition.tsquery()],
-                output_field=BooleanField(),
-            )
+def _before(text: str, start: int, width: int) -> str:
+    """Up to `width` characters before `start`, beginning at the start of a word."""
+    if start <= width:
+        return text[:start]
+    cut = text[start - width : start]
+    space = re.search(r"\s", cut)
+    return "…" + (cut[space.end() :] if space else cut)
+
+
+def _after(text: str, end: int, width: int) -> str:
+    """Up to `width` characters after `end`, ending at the end of a word."""
+    if end + width >= len(text):
+        return text[end:]
+    cut = text[end : end + width]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
+
+
+def _dossier(field: str) -> Subquery:
+    items = DossierItem.objects.filter(scan_id=OuterRef("file_id")).order_by("pk")
+    return Subquery(items.values(field)[:1])
+
+
+class ScanHits(search.Paged[Any]):  # of Hit (Paged's type is bound to models)
+    """The pages found, for Django's Paginator: the accents as typed and the words
+    side by side first, as the registers rank (`registry.search.Results`), the newest
+    page first within each tier; each with its file, batch and dossier read in the
+    same query as the page."""
+
+    def __init__(self, person: Person, query: str) -> None:
+        self.query = search.Query.parse(query)
+        pages = (
+            pages_visible_to(person)
+            .filter(state=PageState.DONE)
+            .select_related("file__batch")
+            .annotate(dossier_id=_dossier("dossier_id"), dossier_number=_dossier("dossier__number"))
         )
-    found = RawSQL("SELECT rowid FROM scans_page_fts WHERE scans_page_fts MATCH %s", [condition.fts5()])
-    return pages.filter(pk__in=found)
+        self.results = search.Results(pages, self.query, date_field="id", index=PageSearchIndex)
+
+    def _count_up_to(self, limit: int) -> int:
+        return self.results._count_up_to(limit)
+
+    def _rows(self, start: int, stop: int) -> list[Hit]:
+        words = list(self.query.folded)
+        return [Hit(page, *_snippet(page.text, words)) for page in self.results._rows(start, stop)]
 
 
-def search_pages(person: Person, query: str, limit: int = 50) -> list[Hit]:
-    """Pages whose text holds every word of `query`, accents optional (đ too), the
-    newest read first, each with the place a word was found (the words as the page
-    has them). The terms are the registry's (`registry.search`), so a word is found
-    here as in the registers."""
-    parsed = search.Query.parse(query)
-    if not parsed.folded:
-        return []
-    pages = _matching(pages_visible_to(person).filter(state=PageState.DONE), parsed.matching)
-    words = list(parsed.folded)
-    return [Hit(page, *_snippet(page.text, words)) for page in pages.order_by("-pk")[:limit]]
+def search_pages(person: Person, query: str) -> ScanHits | None:
+    """Pages whose text holds every word of `query`, accents optional (đ too), best
+    first, each with the place a word was found (the words as the page has them);
+    None for a blank query. The terms are the registry's (`registry.search`), so a
+    word is found here as in the registers."""
+    if not query.strip():
+        return None
+    return ScanHits(person, query)

@@ -44,12 +44,14 @@ class AuditAction:
     BATCH_CREATED = "scans.batch_created"
     FILE_REFUSED = "scans.file_refused"
     FILE_DONE = "scans.file_done"
+    PAGE_REVIEWED = "scans.page_reviewed"
 
 
 AUDIT_LABELS = {
     AuditAction.BATCH_CREATED: gettext_lazy("Scans received"),
     AuditAction.FILE_REFUSED: gettext_lazy("Scanned file refused"),
     AuditAction.FILE_DONE: gettext_lazy("Scanned file read"),
+    AuditAction.PAGE_REVIEWED: gettext_lazy("Scanned page checked"),
 }
 AUDIT_TARGET_PAGES = {"scans.scanbatch": "batch_detail"}
 
@@ -377,6 +379,41 @@ def _first_line(pages: list[ScanPage]) -> str:
             if len(line) > 20 and line != line.upper():
                 return line[:400]
     return ""
+
+
+# --- The archivist's check --------------------------------------------------------------------
+
+
+@transaction.atomic
+def page_review(*, actor: Person, page: ScanPage, text: str | None = None) -> ScanPage:
+    """The archivist has checked a page by eye (`reviewed_by`): it leaves the review
+    queue. With `text`, the page's text as corrected, which replaces what OCR read in
+    the search (the database's index follows `search_terms`: migration 0002)."""
+    if not can(actor, Action.ARCHIVE, page.organization):
+        raise PermissionDenied
+    page = ScanPage.objects.select_for_update().select_related("file__batch").get(pk=page.pk)
+    if page.state not in {PageState.DONE, PageState.FAILED}:
+        raise ValidationError(_("This page is still being read: check it once it is read."))
+    before: dict[str, object] = {}
+    after: dict[str, object] = {"file": page.file.original_name, "page": page.number}
+    fields = ["reviewed_by"]
+    if text is not None:
+        text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+        if text != page.text:
+            before["text"], after["text"] = page.text, text
+            page.text, page.search_terms = text, search.terms(text)
+            fields += ["text", "search_terms"]
+    page.reviewed_by = actor
+    page.save(update_fields=fields)
+    audit.record(
+        actor=actor,
+        action=AuditAction.PAGE_REVIEWED,
+        target=page.file.batch,
+        before=before or None,
+        after=after,
+        organization=page.organization,
+    )
+    return page
 
 
 # --- Without a worker ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, TooManyFilesSent, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +16,15 @@ from vanphong.archive import services as archive_services
 from vanphong.archive.models import DossierItem, DossierState
 from vanphong.core import selectors as core_selectors
 from vanphong.core.web import is_htmx, person_of, submit
-from vanphong.scans import selectors, services
+from vanphong.scans import pipeline, selectors, services
 from vanphong.scans.forms import BatchForm, ScanSearchForm, max_upload_files
 from vanphong.scans.models import ScanBatch
+
+# The review queue's first pages shown beside the batches; the queue has its own page.
+REVIEW_SHOWN = 5
+REVIEW_PAGE_SIZE = 10
+THUMBNAIL_PIXELS = 700
+HITS_PAGE_SIZE = 20
 
 
 @csrf_exempt  # checked below, once the body is known to be readable
@@ -90,10 +97,16 @@ def _batch_list(request: HttpRequest, *, too_many: bool = False) -> HttpResponse
             ],
             "search": search,
             "query": query,
-            "hits": selectors.search_pages(person, query) if query else None,
-            "review": selectors.review_queue(person, limit=10),
+            "hits": _hits_page(request, selectors.search_pages(person, query)),
+            "review": selectors.review_queue(person)[:REVIEW_SHOWN],
         },
     )
+
+
+def _hits_page(request: HttpRequest, hits: selectors.ScanHits | None) -> Any:
+    if hits is None:
+        return None
+    return Paginator(hits, HITS_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -172,3 +185,54 @@ def file_to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("scan_file_detail", record.pk)
     messages.success(request, _("Filed in dossier %(number)s.") % {"number": dossier.number})
     return redirect("dossier_detail", dossier.pk)
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    """The pages to check by eye, those without text first: each page's image beside
+    its text, and the action that marks it checked (with the text corrected)."""
+    person = person_of(request)
+    if not selectors.scanning_organizations(person).exists():
+        raise PermissionDenied
+    page = Paginator(selectors.review_queue(person), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "scans/review.html", {"page": page})
+
+
+@login_required
+def page_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a page checked, with its text as corrected in the form."""
+    person = person_of(request)
+    if request.method != "POST":
+        raise PermissionDenied
+    record = get_object_or_404(selectors.pages_visible_to(person), pk=pk)
+    text = request.POST.get("text")
+    try:
+        services.page_review(actor=person, page=record, text=text)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Page %(number)s of “%(file)s” checked.") % {"number": record.number, "file": record.file},
+        )
+    following = request.POST.get("next", "")
+    if following.startswith("/") and not following.startswith("//"):
+        return redirect(following)
+    return redirect("scans_review")
+
+
+@login_required
+def page_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """A small image of a page (its scan, as read), for the review queue."""
+    record = get_object_or_404(selectors.pages_visible_to(person_of(request)), pk=pk)
+    stored = record.result or record.source
+    if not stored:
+        raise Http404
+    with stored.open("rb") as handle:
+        image = pipeline.thumbnail(handle.read(), THUMBNAIL_PIXELS)
+    if image is None:
+        raise Http404
+    response = HttpResponse(image, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -23,5 +23,6 @@ def scan_hits(context: dict[str, Any], query: str) -> dict[str, Any]:
     person = context["request"].user
     if not query.strip() or not isinstance(person, Person):
         return {"hits": None}
-    hits = selectors.search_pages(person, query, limit=HITS_IN_REGISTRY + 1)
+    found = selectors.search_pages(person, query)
+    hits = found[: HITS_IN_REGISTRY + 1] if found is not None else []
     return {"hits": hits[:HITS_IN_REGISTRY], "more": len(hits) > HITS_IN_REGISTRY, "query": query}

@@ -4,13 +4,20 @@ shows it fixed."""
 
 from __future__ import annotations
 
+import io
+
+from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
+from PIL import Image
 
+from vanphong.core.models import AuditEvent
 from vanphong.core.tests.conftest import clerk, outsider, tree  # noqa: F401
-from vanphong.scans import pipeline, services
-from vanphong.scans.models import FileState, ScanBatch, ScanFile
+from vanphong.registry import search
+from vanphong.scans import pipeline, selectors, services
+from vanphong.scans.models import FileState, PageState, ScanBatch, ScanFile, ScanPage
+from vanphong.scans.tests import samples
 from vanphong.scans.tests.test_services import archivist  # noqa: F401
 
 
@@ -77,3 +84,156 @@ def test_the_settings_take_a_box_of_scans_in_one_upload():
 
     assert settings.DATA_UPLOAD_MAX_NUMBER_FILES >= 1000
     assert pipeline.MAX_PAGES  # the pipeline's own limits are unchanged
+
+
+def _read_page(record, number, text, confidence=None, state=PageState.DONE):
+    return ScanPage.objects.create(
+        file=record,
+        organization=record.organization,
+        number=number,
+        state=state,
+        text=text,
+        confidence=confidence,
+        search_terms=search.terms(text),
+    )
+
+
+def _uploaded(client, archivist, tree, django_capture_on_commit_callbacks, name="hop-12.pdf"):
+    client.force_login(archivist)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("batch_list"), {"organization": tree.city.pk, "scans": [SimpleUploadedFile(name, b"x")]}
+        )
+    record = ScanFile.objects.get(original_name=name)
+    ScanFile.objects.filter(pk=record.pk).update(state=FileState.DONE, page_count=3)
+    return record
+
+
+def test_the_review_queue_puts_pages_without_text_first_and_a_check_takes_a_page_out(
+    client, archivist, tree, django_capture_on_commit_callbacks, tmp_path
+):
+    record = _uploaded(client, archivist, tree, django_capture_on_commit_callbacks)
+    unsure = _read_page(record, 1, "Bien ban hop chi bo thang nam", confidence=48)
+    sure = _read_page(record, 2, "Nghị quyết của Đảng bộ", confidence=93)
+    blank = _read_page(record, 3, "", confidence=None)
+    failed = _read_page(record, 4, "", state=PageState.FAILED)
+    assert list(selectors.review_queue(archivist)) == [blank, failed, unsure, sure]
+    # The page's image beside its text, and the action.
+    page = client.get(reverse("scans_review")).content.decode()
+    assert reverse("scan_page_image", args=[blank.pk]) in page
+    assert f"{reverse('scan_file_pdf', args=[record.pk])}#page=3" in page
+    assert reverse("scan_page_review", args=[unsure.pk]) in page
+    # Checked with the text corrected: out of the queue, the search finds the new text only.
+    response = client.post(
+        reverse("scan_page_review", args=[unsure.pk]),
+        {"text": "Biên bản họp chi bộ tháng năm", "next": reverse("scans_review")},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("scans_review")
+    unsure.refresh_from_db()
+    assert unsure.reviewed_by == archivist and unsure.text == "Biên bản họp chi bộ tháng năm"
+    assert unsure not in selectors.review_queue(archivist)
+    assert [hit.page for hit in selectors.search_pages(archivist, "biên bản")] == [unsure]
+    assert selectors.search_pages(archivist, "thang nam").count() == 1
+    assert selectors.search_pages(archivist, "chi bo thang").count() == 1
+    event = AuditEvent.objects.filter(action=services.AuditAction.PAGE_REVIEWED).get()
+    assert event.before == {"text": "Bien ban hop chi bo thang nam"}
+    assert event.after["text"] == "Biên bản họp chi bộ tháng năm" and event.after["page"] == 1
+    # Checked as it is: out of the queue, its text kept.
+    client.post(reverse("scan_page_review", args=[blank.pk]))
+    blank.refresh_from_db()
+    assert blank.reviewed_by == archivist and blank.text == ""
+    assert list(selectors.review_queue(archivist)) == [failed, sure]
+
+
+def test_a_page_being_read_cannot_be_checked_and_outsiders_cannot_check(
+    client, archivist, tree, outsider, django_capture_on_commit_callbacks
+):
+    record = _uploaded(client, archivist, tree, django_capture_on_commit_callbacks)
+    waiting = _read_page(record, 1, "", state=PageState.PENDING)
+    client.post(reverse("scan_page_review", args=[waiting.pk]), {"text": "x"})
+    waiting.refresh_from_db()
+    assert waiting.reviewed_by is None and waiting.text == ""
+    client.force_login(outsider)
+    assert client.post(reverse("scan_page_review", args=[waiting.pk])).status_code == 404
+    assert client.get(reverse("scans_review")).status_code == 403
+
+
+def test_the_page_image_is_the_scan_small(
+    client, archivist, tree, django_capture_on_commit_callbacks, tmp_path
+):
+    record = _uploaded(client, archivist, tree, django_capture_on_commit_callbacks)
+    png = samples.write_png(tmp_path / "p.png", samples.render_page(samples.MINUTES, noise=0, specks=0))
+    pipeline.to_pdf(png, tmp_path / "p.pdf")
+    (single,) = pipeline.split_pages(tmp_path / "p.pdf", tmp_path / "pages")
+    page = _read_page(record, 1, "x", confidence=40)
+    with single.open("rb") as handle:
+        page.source.save("page-0001.pdf", File(handle))
+    response = client.get(reverse("scan_page_image", args=[page.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    image = Image.open(
+        io.BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))
+    )
+    assert max(image.size) <= 700 and image.height > image.width
+
+
+def test_search_inside_scans_ranks_the_words_as_typed_first_counts_and_pages(
+    client, archivist, tree, django_capture_on_commit_callbacks
+):
+    record = _uploaded(client, archivist, tree, django_capture_on_commit_callbacks, name="hop-7.pdf")
+    ScanFile.objects.filter(pk=record.pk).update(title="Biên bản họp")
+    exact = _read_page(record, 1, "Ủy ban kiểm tra: đảng viên chấp hành tốt quy chế.", 90)
+    # Newer pages (higher ids), each only a folded match: other accents, words apart.
+    _read_page(record, 2, "Dạng văn bản: viên chức đăng ký.", 90)
+    for number in range(3, 25):
+        _read_page(record, number, "Đặng Văn Viên đăng tin " + "chữ " * 40 + "đăng viên", 90)
+    found = selectors.search_pages(archivist, "đảng viên")
+    assert found.count() == 24
+    assert found[0].page == exact
+    response = client.get(reverse("batch_list"), {"q": "đảng viên"})
+    body = response.content.decode()
+    assert "hop-7.pdf" in body and 'id="hits-count"' in body and "24" in body
+    hits = response.context["hits"]
+    assert len(hits) == 20 and hits.paginator.num_pages == 2 and hits[0].page == exact
+    # The second page keeps the query.
+    assert "?q=%C4%91%E1%BA%A3ng+vi%C3%AAn&amp;page=2" in body
+    second = client.get(reverse("batch_list"), {"q": "đảng viên", "page": 2}).context["hits"]
+    assert len(second) == 4 and exact not in [hit.page for hit in second]
+    # Last: the words apart.
+    assert second[3].page.number == 2
+    # A snippet starts and ends at a word.
+    long_hit = hits[1]
+    assert long_hit.page.number == 24  # the words side by side, other accents, newest first
+    assert long_hit.before.startswith("…chữ ") and long_hit.match == "đăng viên"
+
+
+def test_a_page_of_hits_costs_the_same_queries_however_many_hits(
+    client, archivist, tree, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vanphong.archive import services as archive_services
+
+    record = _uploaded(client, archivist, tree, django_capture_on_commit_callbacks)
+    fonds = archive_services.fonds_create(actor=archivist, organization=tree.city, number="01")
+    dossier = archive_services.dossier_create(actor=archivist, fonds=fonds, title="Hồ sơ 1998")
+    archive_services.dossier_file(actor=archivist, dossier=dossier, scan_id=record.pk, title="x", sheets=3)
+    _read_page(record, 1, "Nghị quyết đại hội", 90)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            found = selectors.search_pages(archivist, "nghi quyet")
+            assert found is not None
+            hits = list(found[0:20])
+            shown = [
+                (h.page.file.original_name, h.page.file.batch.title, h.page.dossier_number) for h in hits
+            ]
+            assert len(shown) == len(hits)
+        return len(captured)
+
+    one = queries()
+    for number in range(2, 15):
+        _read_page(record, number, "Nghị quyết số " + str(number), 90)
+    assert queries() == one
+    hit = selectors.search_pages(archivist, "nghi quyet")[0]
+    assert (hit.page.dossier_id, hit.page.dossier_number) == (dossier.pk, dossier.number)
