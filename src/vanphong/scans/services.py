@@ -54,6 +54,22 @@ AUDIT_LABELS = {
     AuditAction.PAGE_REVIEWED: gettext_lazy("Scanned page checked"),
 }
 AUDIT_TARGET_PAGES = {"scans.scanbatch": "batch_detail"}
+# The keys of a batch's events as its history names them (none is a field of the batch).
+AUDIT_FIELD_LABELS = {
+    "scans.scanbatch": {
+        "title": gettext_lazy("Batch name"),
+        "files": gettext_lazy("Files"),
+        "bytes": gettext_lazy("Size (bytes)"),
+        "file": gettext_lazy("File"),
+        "reason": gettext_lazy("Reason refused"),
+        "pages": gettext_lazy("Pages read"),
+        "failed": gettext_lazy("Pages that could not be read"),
+        "state": gettext_lazy("State"),
+        "page": gettext_lazy("Page"),
+        "text": gettext_lazy("Text of the page"),
+    },
+}
+AUDIT_VALUE_LABELS = {"scans.scanbatch": {"state": dict(FileState.choices)}}
 
 # How long a worker may hold a page before another takes it over (it was killed):
 # well above the OCR's own timeout for one page.

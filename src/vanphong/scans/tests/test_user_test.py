@@ -8,6 +8,7 @@ import io
 
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
@@ -237,3 +238,53 @@ def test_a_page_of_hits_costs_the_same_queries_however_many_hits(
     assert queries() == one
     hit = selectors.search_pages(archivist, "nghi quyet")[0]
     assert (hit.page.dossier_id, hit.page.dossier_number) == (dossier.pk, dossier.number)
+
+
+def test_a_batchs_history_names_its_keys_and_states(
+    client, archivist, tree, django_capture_on_commit_callbacks, tmp_path
+):
+    from django.utils.translation import override
+
+    from vanphong.core.templatetags.office import audit_changes
+
+    client.force_login(archivist)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("batch_list"),
+            {"organization": tree.city.pk, "scans": [SimpleUploadedFile("rong.pdf", b"")]},
+        )
+    record = ScanFile.objects.get()
+    services.file_receive(file_id=record.pk)
+    with transaction.atomic():
+        from vanphong.core import audit
+
+        audit.record(
+            actor=None,
+            action=services.AuditAction.FILE_DONE,
+            target=record.batch,
+            after={"file": "a.pdf", "pages": 2, "failed": 0, "state": FileState.DONE},
+            organization=tree.city,
+        )
+    with override("en"):
+        refused = {
+            label: new
+            for label, _old, new in audit_changes(
+                AuditEvent.objects.get(action=services.AuditAction.FILE_REFUSED)
+            )
+        }
+        done = {
+            label: new
+            for label, _old, new in audit_changes(
+                AuditEvent.objects.get(action=services.AuditAction.FILE_DONE)
+            )
+        }
+    assert set(refused) == {"File", "Reason refused"} and refused["File"] == "rong.pdf"
+    assert set(done) == {"File", "Pages read", "Pages that could not be read", "State"}
+    assert done["State"] == "Done"
+    # The files' table says how many pages each has, not "pagination".
+    body = client.get(reverse("batch_detail", args=[record.batch.pk])).content.decode()
+    with override("vi"):
+        from django.utils.translation import gettext, pgettext
+
+        assert pgettext("number of pages", "Pages") in body
+        assert gettext("Pages") not in body  # Phân trang: the pagination's word
