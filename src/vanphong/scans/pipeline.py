@@ -201,6 +201,19 @@ def inspect(path: Path, *, name: str | None = None) -> Inspected:
     return Inspected(kind=kind, pages=pages, size=size, sha256=sha256_of(path))
 
 
+def expected_pages(path: Path) -> int | None:
+    """The pages a file will give, read from its header as `inspect` reads it (nothing
+    decoded, no checksum); None for a ZIP (its files are counted once unpacked) or a
+    file that will be refused."""
+    try:
+        if path.stat().st_size == 0:
+            return None
+        kind, pages = _examine(path, path.name)
+    except (ScanRefused, OSError):
+        return None
+    return None if kind == "zip" else pages
+
+
 def _examine(path: Path, name: str) -> tuple[str, int]:
     """The kind and pages of a file, from its content (never its name)."""
     with path.open("rb") as stream:

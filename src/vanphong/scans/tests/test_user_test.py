@@ -288,3 +288,46 @@ def test_a_batchs_history_names_its_keys_and_states(
 
         assert pgettext("number of pages", "Pages") in body
         assert gettext("Pages") not in body  # Phân trang: the pagination's word
+
+
+def test_import_scans_names_refusals_duplicates_and_skipped_files_and_knows_its_pages(
+    archivist, tree, tmp_path, capsys, monkeypatch
+):
+    from django.core.management import call_command
+
+    from vanphong.archive import services as archive_services
+
+    archive_services.fonds_create(actor=archivist, organization=tree.city, number="01")
+    inbox = tmp_path / "hop-12"
+    inbox.mkdir()
+    image = samples.render_page(samples.MINUTES, noise=0, specks=0)
+    samples.write_tiff(inbox / "hai-trang.tif", [image, image])
+    (inbox / "rong.pdf").write_bytes(b"")
+    (inbox / "ghi-chu.docx").write_bytes(b"PK")
+    (inbox / ".DS_Store").write_bytes(b"x")
+    samples.write_tiff(inbox / "ban-sao.tif", [image, image])  # the same bytes as hai-trang.tif
+    bars: list[str] = []
+
+    def run_without_ocr(*, batch_id, on_page=None):
+        # The pages are not read here (OCR is tested elsewhere): the bar's first total matters.
+        from vanphong.scans.models import ScanPage
+
+        for record in ScanFile.objects.filter(batch_id=batch_id, state=FileState.RECEIVED):
+            services.file_receive(file_id=record.pk)
+        ScanPage.objects.filter(file__batch_id=batch_id).update(state=PageState.DONE, text="x")
+        ScanFile.objects.filter(batch_id=batch_id, state=FileState.SPLIT).update(state=FileState.DONE)
+        bars.append(capsys.readouterr().out)
+
+    monkeypatch.setattr(services, "batch_run_here", run_without_ocr)
+    call_command("import-scans", str(inbox), "--fonds", "01", "--process")
+    out = bars[0] + capsys.readouterr().out
+    # Skipped for their extension, named (OS litter silently).
+    assert "ghi-chu.docx" in out and ".DS_Store" not in out
+    # The bar starts with the pages the files will give, not 0/0.
+    assert "3 tệp, 4 trang" in out and "0/4 trang" in bars[0] and "0/0 trang" not in out
+    assert "2 trang đã đọc" in out
+    # The refusal with its reason, the copy counted apart.
+    empty = ScanFile.objects.get(original_name="rong.pdf")
+    assert empty.state == FileState.REFUSED and f"✗ {empty.message}" in out
+    assert "1 tệp bị từ chối, 1 tệp đã có, bỏ qua" in out
+    assert "= hai-trang.tif: " in out  # sorted by name, ban-sao.tif came first
