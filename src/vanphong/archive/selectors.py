@@ -20,7 +20,11 @@ from vanphong.registry import selectors as registry_selectors
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:
-    if may_anywhere(person, Action.ARCHIVE):
+    """The archive in the menu of whoever may open a catalogue: its archivists, and
+    those who read it (the office's chief, the Secretary, the clerk…) without keeping it."""
+    if may_anywhere(person, Action.ARCHIVE) or (
+        person.is_authenticated and fonds_visible_to(person).exists()
+    ):
         return [(pgettext("menu", "Archive"), reverse("fonds_list"), "archive")]
     return []
 

@@ -65,3 +65,49 @@ def test_the_archivist_records_a_destruction_decision(live_server, browser):
     old.refresh_from_db()
     assert old.state == DossierState.DESTROYED
     page.close()
+
+
+def test_the_chief_finds_the_archive_and_reads_the_catalogue_on_a_phone(live_server, browser):
+    """The Chief of Office reads the archive (menu entry, no keeping); at 390 px each
+    dossier is a card led by its title, every column on screen, nothing sideways."""
+    tree = make_tree()
+    archivist = make_person(organization=tree.office, role=Role.ARCHIVIST, username="luutru")
+    make_person(organization=tree.office, role=Role.OFFICE_CHIEF, username="chanhvp", password=PASSWORD)
+    fonds = services.fonds_create(actor=archivist, organization=tree.city, number="01")
+    title = "Hồ sơ Hội nghị Ban Chấp hành Đảng bộ thành phố lần thứ 12 về phát triển kinh tế - xã hội"
+    services.dossier_create(
+        actor=archivist,
+        fonds=fonds,
+        title=title,
+        symbol="HS.01/1987",
+        started_on=dt.date(1987, 2, 3),
+        ended_on=dt.date(1987, 12, 28),
+        sheets=57,
+        note="Bản chính",
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((390, 844), (1366, 900)):
+        page = browser.new_page(locale="vi-VN", viewport={"width": width, "height": height})
+        page.set_default_timeout(10_000)
+        sign_in(page, live_server.url, "chanhvp", PASSWORD)
+        menu = page.locator("nav").get_by_role("link", name="Lưu trữ")
+        if width < 1200:
+            page.locator(".navbar-toggler").click()
+        menu.click()
+        page.locator("#fonds a").first.click()
+        row = page.locator("#catalogue-table tbody tr").first
+        expect(row).to_contain_text(title)
+        expect(page.get_by_role("link", name="Hồ sơ mới")).to_have_count(0)  # reads, does not keep
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        for cell in row.locator("td").all():
+            if not cell.inner_text().strip():
+                continue  # an empty column (no box): hidden in the card
+            box = cell.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (width, box)
+        link = row.get_by_role("link", name=title).bounding_box()
+        first = row.locator("td").first.bounding_box()
+        assert link is not None and first is not None
+        if width == 390:  # the title leads the card
+            assert link["y"] <= first["y"]
+        page.screenshot(path=str(SHOTS / f"archive-catalogue-{width}.png"), full_page=True)
+        page.close()

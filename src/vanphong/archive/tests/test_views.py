@@ -282,3 +282,11 @@ def test_the_cover_keeps_the_numbers_box_below_the_particulars(client, archivist
     box = next(y for text, y in words if "Hộp 3" in text)
     lowest = min(heights["Vĩnh viễn"], heights["120"])
     assert box < lowest - 50  # well below (PDF points, y grows upwards), not printed over them
+
+
+def test_the_archive_is_in_the_readers_menu(fonds, archivist, office_chief, secretary, clerk, outsider):  # noqa: F811
+    from vanphong.archive.selectors import navigation
+
+    for person in (archivist, office_chief, secretary, clerk):
+        assert [name for _label, _url, name in navigation(person)] == ["archive"], person
+    assert navigation(outsider) == []
