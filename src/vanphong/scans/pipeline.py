@@ -140,11 +140,13 @@ class ScanRefused(Exception):
     """A file that cannot be digitized. `code` says why (a `Refusal`), `message` says it
     to the archivist in the active language, naming the file (`name`)."""
 
-    def __init__(self, code: Refusal, message: str, *, name: str) -> None:
+    def __init__(self, code: Refusal, message: str, *, name: str, member: str = "") -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.name = name
+        # The file inside an archive the refusal is about, if any.
+        self.member = member
 
 
 def _refuse(code: Refusal, name: str, message: str, **params: Any) -> ScanRefused:
@@ -180,7 +182,7 @@ def inspect(path: Path, *, name: str | None = None) -> Inspected:
 
     Refuses (`ScanRefused`, the message naming `name`, by default the file's name) a
     file that is empty or above MAX_FILE_BYTES; a PDF that is cut short, damaged,
-    protected by a password (even one that opens without it), without pages or with more
+    that asks for a password to open, without pages or with more
     than MAX_PAGES; an image whose header declares more than MAX_PIXELS; a ZIP that is
     damaged, protected, would unpack to too much or holds too many files; and anything
     that is not a scan (text, office documents, programs, other image formats). Reads
@@ -295,9 +297,10 @@ def _pdf_pages(path: Path, name: str) -> int:
             _("“%(name)s” is incomplete: the end of the PDF is missing (an interrupted copy or download?)."),
         )
     try:
+        # A PDF that opens without a password is read: encrypted with an owner password
+        # alone it only restricts (printing, copying), and `to_pdf` writes its working
+        # copy without them. One that asks for a password raises PasswordError.
         with pikepdf.open(path) as pdf:
-            if pdf.is_encrypted:
-                raise _encrypted_pdf(name)
             pages = len(pdf.pages)
             if pages == 0:
                 raise _refuse(Refusal.EMPTY, name, _("“%(name)s” is a PDF without pages."))
@@ -331,8 +334,7 @@ def _damaged_pdf(name: str) -> ScanRefused:
 
 
 def _encrypted_pdf(name: str) -> ScanRefused:
-    # Refused even when it opens without a password (permissions only): the OCR copy
-    # must be free to rewrite it, and OCRmyPDF refuses it anyway.
+    # A PDF that opens only with its password (a user password).
     return _refuse(
         Refusal.ENCRYPTED,
         name,
@@ -465,7 +467,8 @@ def _zip_files(path: Path, name: str) -> int:
     """The files a ZIP holds, after the checks that need no inflating."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return len(_zip_members(archive, name))
+            # A ZIP inside is refused alone when the archive is unpacked (`expand_zip`).
+            return len(_zip_members(archive, name, nested=[]))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
         raise _damaged_zip(name) from None
 
@@ -481,12 +484,14 @@ def _zip_members(
     max_files: int = MAX_ZIP_FILES,
     max_total_bytes: int = MAX_ZIP_BYTES,
     max_ratio: float = MAX_ZIP_RATIO,
+    nested: list[ScanRefused] | None = None,
 ) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
     """The members to extract and where (a relative path), after every check that the
     archive's directory allows: office documents (DOCX, ODT… are ZIPs) are not scans;
     no member may be encrypted, a link, or point outside the folder; the declared sizes
     must be possible and within the limits. Folders and operating-system litter are
-    skipped."""
+    skipped. A ZIP inside refuses the whole archive, or, given a `nested` list, is
+    left out and its refusal added to the list."""
     infos = archive.infolist()
     names = {info.filename for info in infos}
     if names & {"[Content_Types].xml", "mimetype", "META-INF/MANIFEST.MF"}:
@@ -513,7 +518,10 @@ def _zip_members(
                 _("“%(name)s” is protected with a password: unpack it, then add its files."),
             )
         if info.filename.lower().endswith(".zip"):
-            raise _nested(name, info)
+            if nested is None:
+                raise _nested(name, info)
+            nested.append(_nested(name, info))
+            continue
         members.append((info, relative))
         if len(members) > max_files:
             raise _refuse(
@@ -538,7 +546,7 @@ def _zip_members(
         total += info.file_size
         if total > max_total_bytes:
             raise _too_big_zip(name, max_total_bytes)
-    if not members:
+    if not members and not nested:
         raise _refuse(Refusal.EMPTY, name, _("“%(name)s” holds no files."))
     return members
 
@@ -596,12 +604,14 @@ def _escaping(name: str, info: zipfile.ZipInfo) -> ScanRefused:
 
 
 def _nested(name: str, info: zipfile.ZipInfo) -> ScanRefused:
-    return _refuse(
+    refused = _refuse(
         Refusal.NESTED_ZIP,
         name,
         _("“%(name)s” holds another ZIP archive, “%(member)s”: unpack it and add its files directly."),
         member=info.filename,
     )
+    refused.member = _member_name(info)
+    return refused
 
 
 def _lying(name: str, info: zipfile.ZipInfo) -> ScanRefused:
@@ -633,6 +643,7 @@ def expand_zip(
     max_total_bytes: int = MAX_ZIP_BYTES,
     max_ratio: float = MAX_ZIP_RATIO,
     name: str | None = None,
+    nested: list[ScanRefused] | None = None,
 ) -> list[Path]:
     """Extract a ZIP's files into the folder `into` (created if needed), keeping their
     folders, and return their paths in natural order of name (page-2 before page-10).
@@ -644,14 +655,22 @@ def expand_zip(
     size. The sizes the archive declares are checked first, then the bytes are counted
     while extracting, so a member that inflates beyond its declared size is stopped too.
     Folders, `__MACOSX` and operating-system litter are skipped. The extracted files
-    are not inspected: each goes through `inspect` like any received file."""
+    are not inspected: each goes through `inspect` like any received file. Given a
+    `nested` list, a ZIP inside (by its name or its first bytes) is left out and its
+    refusal (`Refusal.NESTED_ZIP`, naming it) added to the list, and the rest is
+    extracted: the batch refuses that file alone."""
     name = name or path.name
     into.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".unzip-", dir=into))
     try:
         with zipfile.ZipFile(path) as archive:
             members = _zip_members(
-                archive, name, max_files=max_files, max_total_bytes=max_total_bytes, max_ratio=max_ratio
+                archive,
+                name,
+                max_files=max_files,
+                max_total_bytes=max_total_bytes,
+                max_ratio=max_ratio,
+                nested=nested,
             )
             written = 0
             targets: list[PurePosixPath] = []
@@ -663,6 +682,12 @@ def expand_zip(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 try:
                     written = _extract(archive, info, target, name, written, max_total_bytes)
+                except ScanRefused as refused:
+                    if nested is None or refused.code != Refusal.NESTED_ZIP:
+                        raise
+                    nested.append(refused)
+                    target.unlink(missing_ok=True)
+                    continue
                 except (zipfile.BadZipFile, EOFError, zlib.error):
                     # A wrong checksum or a stream that ends early. CPython stops a member
                     # at its declared size, so a member hiding more than it declares
@@ -723,7 +748,8 @@ def _natural_key(path: Path) -> list[Any]:
 def to_pdf(path: Path, out: Path, *, name: str | None = None) -> int:
     """Make `out` the PDF of an accepted file and return its pages.
 
-    A PDF is copied byte for byte (never modified: it may be signed). A TIFF (every
+    A PDF is copied byte for byte (never modified: it may be signed), unless it is
+    encrypted with restrictions only, which are removed from the copy. A TIFF (every
     page), JPEG or PNG becomes a PDF through img2pdf, which embeds JPEG and CCITT data as
     they are and other images losslessly; an image img2pdf refuses (transparency, 16-bit
     or floating-point samples…) is first converted with Pillow, losslessly, to 8-bit grey
@@ -739,13 +765,26 @@ def to_pdf(path: Path, out: Path, *, name: str | None = None) -> int:
     partial = out.with_name(f".{out.name}.part")
     try:
         if kind == "pdf":
-            shutil.copyfile(path, partial)
+            _copy_pdf(path, partial)
         else:
             _image_to_pdf(path, kind, partial, name)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
     return pages
+
+
+def _copy_pdf(path: Path, out: Path) -> None:
+    """A PDF copied byte for byte; one encrypted with restrictions only (an owner
+    password: it opens without one) written without its encryption, so that its pages
+    can be cut and read (OCRmyPDF refuses an encrypted PDF). The original is kept as
+    received by the caller."""
+    with pikepdf.open(path) as pdf:
+        restricted = pdf.is_encrypted
+        if restricted:
+            pdf.save(out, encryption=False)
+    if not restricted:
+        shutil.copyfile(path, out)
 
 
 def _image_to_pdf(path: Path, kind: str, out: Path, name: str) -> None:

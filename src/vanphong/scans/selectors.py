@@ -3,12 +3,14 @@ the review queue of the least confident pages, words found inside scans."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import pgettext
 
 from vanphong.archive.models import DossierItem
@@ -17,6 +19,7 @@ from vanphong.core.permissions import Action, may_anywhere, visible_to
 from vanphong.core.vietnamese import fold_chars
 from vanphong.registry import search
 from vanphong.scans.models import FileState, PageSearchIndex, PageState, ScanBatch, ScanFile, ScanPage
+from vanphong.scans.services import LEASE
 
 
 def navigation(person: Person) -> list[tuple[str, str, str]]:
@@ -43,6 +46,11 @@ def pages_visible_to(person: Person) -> QuerySet[ScanPage]:
     return visible_to(person, ScanPage.objects.select_related("file"))
 
 
+# A page held longer than this (the OCR of one page gives up at 180 s) is taken for a
+# page whose worker stopped: it waits for its lease to run out (services.LEASE).
+HELD_TOO_LONG = dt.timedelta(minutes=4)
+
+
 @dataclass(frozen=True)
 class Progress:
     files: int
@@ -51,6 +59,15 @@ class Progress:
     pages: int
     pages_read: int
     pages_failed: int
+    # Pages held by a worker that seems to have stopped, and when the first of them
+    # will be read again (its lease runs out).
+    pages_held: int = 0
+    retry_at: dt.datetime | None = None
+
+    @property
+    def nothing_read(self) -> bool:
+        """Finished without a page read: every file refused (or unreadable)."""
+        return self.finished and self.files > 0 and self.pages_read == 0
 
     @property
     def finished(self) -> bool:
@@ -70,13 +87,23 @@ def progress(batch: ScanBatch) -> Progress:
         done=Count("pk", filter=Q(state__in=[FileState.DONE, FileState.FAILED])),
         refused=Count("pk", filter=Q(state__in=[FileState.REFUSED, FileState.DUPLICATE])),
     )
+    held = Q(state=PageState.RUNNING, claimed_at__lt=timezone.now() - HELD_TOO_LONG)
     pages = ScanPage.objects.filter(file__batch=batch).aggregate(
         total=Count("pk"),
         read=Count("pk", filter=Q(state=PageState.DONE)),
         failed=Count("pk", filter=Q(state=PageState.FAILED)),
+        held=Count("pk", filter=held),
+        held_since=Min("claimed_at", filter=held),
     )
     return Progress(
-        files["total"], files["done"], files["refused"], pages["total"], pages["read"], pages["failed"]
+        files["total"],
+        files["done"],
+        files["refused"],
+        pages["total"],
+        pages["read"],
+        pages["failed"],
+        pages_held=pages["held"],
+        retry_at=pages["held_since"] + LEASE if pages["held_since"] else None,
     )
 
 

@@ -237,8 +237,9 @@ def file_receive(*, file_id: int) -> None:
 
 def _unpack(record: ScanFile, source: Path, folder: Path) -> None:
     """A ZIP becomes files of the same batch, each received like an upload."""
+    nested: list[pipeline.ScanRefused] = []
     try:
-        members = pipeline.expand_zip(source, folder / "unpacked")
+        members = pipeline.expand_zip(source, folder / "unpacked", name=record.original_name, nested=nested)
     except pipeline.ScanRefused as refused:
         with transaction.atomic():
             _refuse(record, state=FileState.REFUSED, message=refused.message)
@@ -261,6 +262,16 @@ def _unpack(record: ScanFile, source: Path, folder: Path) -> None:
                 child.original.save(member.name, File(handle), save=False)
             child.save()
             created.append(child.pk)
+        for inside in nested:
+            # A ZIP inside: refused alone, named, the rest of the archive read.
+            inner = ScanFile.objects.create(
+                batch=record.batch,
+                organization=record.organization,
+                original_name=(inside.member or inside.name).rsplit("/", 1)[-1][:255],
+                sha256="",
+                kind="zip",
+            )
+            _refuse(inner, state=FileState.REFUSED, message=inside.message)
         record.kind, record.state = "zip", FileState.DONE
         record.message = _("Unpacked into %(count)d files.") % {"count": len(created)}
         record.save(update_fields=["kind", "state", "message"])

@@ -145,11 +145,8 @@ BAD_FILES = {
         Refusal.ENCRYPTED,
         "protected with a password",
     ),
-    "PDF with an owner password only": (
-        lambda d, b: samples.write_encrypted_pdf(d / "owner.pdf", b, user_password=""),
-        Refusal.ENCRYPTED,
-        "protected with a password",
-    ),
+    # A PDF with an owner password only (restrictions) opens without one: it is read
+    # (test_user_test.test_a_pdf_with_restrictions_only_is_read_one_with_a_password_refused).
     "PDF without pages": (lambda d, b: _pdf_with_pages(d / "none.pdf", 0), Refusal.EMPTY, "without pages"),
     "too many pages": (
         lambda d, b: _pdf_with_pages(d / "long.pdf", pipeline.MAX_PAGES + 1),

@@ -331,3 +331,88 @@ def test_import_scans_names_refusals_duplicates_and_skipped_files_and_knows_its_
     assert empty.state == FileState.REFUSED and f"✗ {empty.message}" in out
     assert "1 tệp bị từ chối, 1 tệp đã có, bỏ qua" in out
     assert "= hai-trang.tif: " in out  # sorted by name, ban-sao.tif came first
+
+
+def test_a_pdf_with_restrictions_only_is_read_one_with_a_password_refused(tmp_path):
+    source = tmp_path / "source.pdf"
+    samples.write_born_digital_pdf(source, ["Biên bản họp chi bộ."])
+    owner = samples.write_encrypted_pdf(tmp_path / "owner.pdf", source, user_password="")
+    assert pipeline.inspect(owner).kind == "pdf"
+    assert pipeline.to_pdf(owner, tmp_path / "normalized.pdf") == 1
+    (page,) = pipeline.split_pages(tmp_path / "normalized.pdf", tmp_path / "pages")
+    import pikepdf
+
+    with pikepdf.open(tmp_path / "normalized.pdf") as pdf:
+        assert not pdf.is_encrypted
+    result = pipeline.ocr_page(page, tmp_path / "read.pdf")
+    assert "Biên bản họp chi bộ" in result.text
+    locked = samples.write_encrypted_pdf(tmp_path / "locked.pdf", source)
+    try:
+        pipeline.inspect(locked)
+    except pipeline.ScanRefused as refused:
+        assert refused.code == pipeline.Refusal.ENCRYPTED
+    else:
+        raise AssertionError("a PDF that asks for a password was accepted")
+
+
+def test_a_zip_inside_a_zip_is_refused_alone_and_the_rest_read(
+    archivist, tree, tmp_path, django_capture_on_commit_callbacks
+):
+    png = samples.write_png(tmp_path / "a.png", samples.render_page(samples.MINUTES, noise=0, specks=0))
+    inner = samples.zip_of(tmp_path / "inner.zip", {"b.png": png.read_bytes()})
+    outer = samples.zip_of(
+        tmp_path / "hop.zip",
+        {"a.png": png.read_bytes(), "con/inner.zip": inner.read_bytes(), "trick.png": inner.read_bytes()},
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = services.batch_create(
+            actor=archivist, organization=tree.city, title="Hộp", uploads=[("hop.zip", outer.open("rb"))]
+        )
+        services.file_receive(file_id=batch.files.get().pk)
+    files = {f.original_name: f for f in batch.files.all()}
+    assert files["hop.zip"].state == FileState.DONE
+    assert files["a.png"].state == FileState.RECEIVED
+    for name in ("inner.zip", "trick.png"):
+        assert files[name].state == FileState.REFUSED, name
+        assert "hop.zip" in files[name].message and name in files[name].message
+    assert AuditEvent.objects.filter(action=services.AuditAction.FILE_REFUSED).count() == 2
+
+
+def test_a_batch_with_every_file_refused_shows_as_refused_not_done(
+    client, archivist, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(archivist)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("batch_list"),
+            {"organization": tree.city.pk, "scans": [SimpleUploadedFile("rong.pdf", b"")]},
+        )
+    batch = ScanBatch.objects.get()
+    services.file_receive(file_id=batch.files.get().pk)
+    assert selectors.progress(batch).nothing_read
+    body = client.get(reverse("batch_list")).content.decode()
+    assert "0/0" not in body and "✓" not in body
+    assert 'id="nothing-read"' in client.get(reverse("batch_detail", args=[batch.pk])).content.decode()
+
+
+def test_a_page_held_by_a_stopped_worker_says_when_it_will_be_read_again(
+    client, archivist, tree, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    record = _uploaded(client, archivist, tree, django_capture_on_commit_callbacks)
+    ScanFile.objects.filter(pk=record.pk).update(state=FileState.SPLIT)
+    claimed = timezone.now() - dt.timedelta(minutes=6)
+    _read_page(record, 1, "", state=PageState.RUNNING)
+    ScanPage.objects.filter(file=record).update(claimed_at=claimed)
+    busy = _read_page(record, 2, "", state=PageState.RUNNING)
+    ScanPage.objects.filter(pk=busy.pk).update(claimed_at=timezone.now())
+    progress = selectors.progress(record.batch)
+    assert progress.pages_held == 1 and progress.retry_at == claimed + services.LEASE
+    part = client.get(
+        reverse("batch_detail", args=[record.batch.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'id="held"' in part
+    assert timezone.localtime(progress.retry_at).strftime("%H:%M") in part

@@ -86,7 +86,11 @@ class Command(BaseCommand):
             return
         self._bar(batch)
         if options["process"]:
-            services.batch_run_here(batch_id=batch.pk, on_page=lambda: None if self._bar(batch) else None)
+
+            def page_read() -> None:
+                self._bar(batch)
+
+            services.batch_run_here(batch_id=batch.pk, on_page=page_read)
         while True:
             progress = self._bar(batch)
             if progress.finished:
