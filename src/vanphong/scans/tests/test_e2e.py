@@ -56,7 +56,10 @@ def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser
     page = _sign_in(browser, live_server, "luutru")
     page.get_by_role("link", name="Số hóa tài liệu").click()
     page.get_by_label("Tên đợt số hóa").fill("Hộp 12, năm 2024")
-    page.get_by_label("Tệp quét").set_input_files([str(scan)])
+    # A 0-byte file among them is refused alone, by the pipeline, after the upload.
+    empty = tmp_path / "trang-rong.pdf"
+    empty.write_bytes(b"")
+    page.get_by_label("Tệp quét").set_input_files([str(scan), str(empty)])
     page.locator("#upload-form button[type=submit]").click()
     page.wait_for_url("**/scans/batches/*/")
     expect(page.locator("#progress-text")).to_contain_text("Đã đọc 0 trên")
@@ -69,9 +72,19 @@ def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser
     expect(page.locator("#progress-text")).to_contain_text("Hoàn thành.", timeout=20_000)
     expect(page.locator(".progress-bar")).to_have_text("100%")
     page.screenshot(path=str(SHOTS / "scans-1-batch.png"), full_page=True)
+    refusal = page.locator("#files tr", has_text="trang-rong.pdf").locator("td").last
+    expect(refusal).to_contain_text("trang-rong.pdf")
+    # On a phone the refusal's reason reads under the file's name, nothing off-screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    box = refusal.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "scans-1-batch-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.screenshot(path=str(SHOTS / "scans-1-batch-1366.png"), full_page=True)
 
     # The read scan, filed into the dossier.
-    page.locator("#files a").first.click()
+    page.locator("#files a", has_text="cong-van-125").click()
     page.wait_for_url("**/scans/files/*/")
     page.locator("#dossier").select_option(str(dossier.pk))
     page.locator("#to-dossier button[type=submit]").click()
@@ -85,13 +98,15 @@ def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser
     page.locator("form[role=search] button[type=submit]").click()
     hit = page.locator("#hits li").first
     expect(hit.locator("mark")).to_have_text("số hóa tài liệu lưu trữ", ignore_case=True)
-    assert "#page=1" in (hit.locator("a").get_attribute("href") or "")
+    assert "#page=1" in (hit.locator("a").first.get_attribute("href") or "")
+    expect(hit).to_contain_text("cong-van-125.png")
+    expect(hit).to_contain_text("Hộp 12, năm 2024")
     page.screenshot(path=str(SHOTS / "scans-3-search.png"), full_page=True)
     # The same words searched in the incoming register find the page there too.
     page.goto(f"{live_server.url}/registry/incoming/?q=so+hoa+tai+lieu+luu+tru")
     hit = page.locator("#scan-hits li").first
     expect(hit.locator("mark")).to_have_text("số hóa tài liệu lưu trữ", ignore_case=True)
-    assert "#page=1" in (hit.locator("a").get_attribute("href") or "")
+    assert "#page=1" in (hit.locator("a").first.get_attribute("href") or "")
     page.screenshot(path=str(SHOTS / "scans-4-register-search.png"), full_page=True)
 
     # The catalogue, exported.
