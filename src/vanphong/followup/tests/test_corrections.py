@@ -18,6 +18,12 @@ from vanphong.followup.models import FollowUpTask, TaskReportFile
 from vanphong.handling.models import Notification
 
 
+def _vi(message: str) -> str:
+    """A message as the pages say it: in Vietnamese, the office's language."""
+    with translation.override("vi"):
+        return translation.gettext(message)
+
+
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
@@ -98,7 +104,7 @@ def test_a_deadline_already_passed_is_accepted_with_a_warning(client, tree, offi
     response = assign(today - dt.timedelta(days=1))
     assert FollowUpTask.objects.get().deadline == today - dt.timedelta(days=1)
     said = [(m.level_tag, str(m)) for m in response.context["messages"]]
-    assert ("warning", "The deadline has passed: the task counts as overdue.") in said
+    assert ("warning", _vi("The deadline has passed: the task counts as overdue.")) in said
     response = assign(today)
     assert FollowUpTask.objects.count() == 2
     assert "warning" not in {m.level_tag for m in response.context["messages"]}
@@ -147,7 +153,9 @@ def test_the_office_corrects_a_task_and_an_extension_is_told(
         "deadline": "2099-01-01",
     }
     assert event.after["deadline"] == "2099-02-01" and event.after["lead_unit"] == tree.grassroots.name
-    told = Notification.objects.filter(text__startswith="Deadline extended to 01/02/2099")
+    told = Notification.objects.filter(
+        text__startswith=_vi("Deadline extended to %(date)s: %(task)s").split(":")[0] % {"date": "01/02/2099"}
+    )
     assert set(told.values_list("recipient", flat=True)) == {heads.grassroots.pk, secretary.pk}
     client.force_login(secretary)
     board = client.get(reverse("followup_board")).content.decode()
@@ -219,4 +227,4 @@ def test_a_task_without_report_is_deleted_and_one_reported_is_not(
     assert response["Location"] == reverse("task_detail", args=[task.pk])
     assert FollowUpTask.objects.filter(pk=task.pk).exists()
     said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said == ["A unit has reported on this task: it can no longer be deleted."]
+    assert said == [_vi("A unit has reported on this task: it can no longer be deleted.")]
