@@ -90,4 +90,19 @@ def test_the_chief_of_office_reads_a_year_and_a_quarter_and_downloads_them(live_
     page.locator("#show-figures").click()
     expect(page.locator("#figures-period")).to_have_attribute("data-end", f"{YEAR}-02-28")
     expect(page.locator(".invalid-feedback")).to_have_count(0)
+
+    # Typed as a clerk types, leaving the first day with Tab: leaving a day's field
+    # sends nothing (it once swapped the form under the next day being typed, which
+    # lost its first digit and showed the wrong period).
+    settled = page.evaluate("() => window.settles")
+    page.locator("#id_start").fill("")
+    page.locator("#id_start").press_sequentially(f"01/01/{YEAR}", delay=60)
+    page.locator("#id_start").press("Tab")
+    page.locator("#id_end").fill("")
+    page.locator("#id_end").press_sequentially(f"31/03/{YEAR}", delay=60)
+    assert page.evaluate("() => window.settles") == settled
+    page.locator("#show-figures").click()
+    expect(page.locator("#figures-period")).to_have_attribute("data-end", f"{YEAR}-03-31")
+    expect(page.locator("#figures-period")).to_have_attribute("data-start", f"{YEAR}-01-01")
+    assert f"end=31%2F03%2F{YEAR}" in page.url
     page.close()
