@@ -16,7 +16,7 @@ from vanphong.core.models import Role
 from vanphong.core.tests.factories import make_person, make_tree
 from vanphong.e2e import sign_in
 from vanphong.followup import tasks
-from vanphong.followup.models import FollowUpTask
+from vanphong.followup.models import Conclusion, FollowUpTask
 from vanphong.handling.models import Notification
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -111,3 +111,16 @@ def test_three_tasks_followed_to_the_board(live_server, browser):
     )
     phone.screenshot(path=str(SHOTS / "followup-3-board-phone.png"), full_page=True)
     assert overflowing == []
+    # The tasks a count opens, and a conclusion's tasks: each task a card on a phone.
+    for address, shot in (
+        (f"/followup/?committee={tree.city.pk}&state=overdue", "followup-4-tasks-phone.png"),
+        (f"/followup/conclusions/{Conclusion.objects.get().pk}/", "followup-5-conclusion-phone.png"),
+    ):
+        phone.goto(f"{live_server.url}{address}")
+        expect(phone.locator("#tasks [data-task]").first.locator("[data-label]").last).to_be_in_viewport()
+        overflowing = phone.evaluate(
+            """() => [document.documentElement, ...document.querySelectorAll('.table-responsive')]
+                .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.id || el.className)"""
+        )
+        phone.screenshot(path=str(SHOTS / shot), full_page=True)
+        assert overflowing == [], address
