@@ -62,6 +62,19 @@ AUDIT_LABELS = {
     AuditAction.ITEM_DONE_THROUGH_BREAKDOWN: gettext_lazy("Program item done through its breakdown"),
 }
 AUDIT_TARGET_PAGES = {"programs.program": "program_detail", "programs.programitem": "program_item_detail"}
+# The keys a source item's completion by its breakdown records, as its history names them.
+AUDIT_FIELD_LABELS = {
+    "programs.programitem": {
+        "breakdown": gettext_lazy("Broken down into"),
+        "completed_by": gettext_lazy("Completed with"),
+    },
+}
+
+
+def _named(item: ProgramItem) -> str:
+    """An item as a history names it: its program, its number and its content."""
+    return f"{item.program.title}: {item}"
+
 
 # The roles that may be named the leader in charge of an item.
 
@@ -579,8 +592,8 @@ def _done_through_breakdown(item: ProgramItem) -> None:
             "state": source.state,
             "done_on": done_on,
             "state_note": source.state_note,
-            "breakdown": [child.pk for child in children],
-            "completed_by": item.pk,
+            "breakdown": [_named(child) for child in children],
+            "completed_by": _named(item),
         },
         organization=program.organization,
     )

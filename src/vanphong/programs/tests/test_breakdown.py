@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from vanphong.core.models import AuditEvent
 from vanphong.programs import exports, labels, selectors, services
@@ -66,7 +68,7 @@ def test_an_item_added_to_a_quarter_or_a_half_for_its_whole_period_is_planned_fo
 
 
 def test_the_source_is_done_by_the_system_when_its_every_breakdown_is_done(
-    specialist, tree, yearly, november
+    client, specialist, tree, yearly, november
 ):
     item = add(specialist, yearly, tree, planned_month=None, planned_quarter=4)
     december = program(specialist, tree, "month", 12)
@@ -83,9 +85,17 @@ def test_the_source_is_done_by_the_system_when_its_every_breakdown_is_done(
     event = AuditEvent.objects.get(action=AuditAction.ITEM_DONE_THROUGH_BREAKDOWN)
     assert event.actor is None and event.target_id == str(item.pk)
     assert event.before["state"] == "planned" and event.after["state"] == "done"
-    assert sorted(event.after["breakdown"]) == sorted([in_november.pk, in_december.pk])
-    assert event.after["completed_by"] == in_november.pk
+    # Its history names the breakdown by program and content, not by database ids.
+    assert sorted(event.after["breakdown"]) == sorted(
+        [f"{november.title}: {in_november}", f"{december.title}: {in_december}"]
+    )
+    assert event.after["completed_by"] == f"{november.title}: {in_november}"
     assert selectors.execution_rate(yearly).total.done == 1
+    client.force_login(specialist)
+    with translation.override("vi"):
+        page = client.get(reverse("program_item_detail", args=[item.pk]), HTTP_ACCEPT_LANGUAGE="vi")
+        history = page.content.decode()
+        assert translation.gettext("Broken down into") in history and "completed_by" not in history
 
 
 def test_done_through_a_moved_breakdown_and_up_the_chain(specialist, tree, yearly, november, second_half):
