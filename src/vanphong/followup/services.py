@@ -177,6 +177,8 @@ def task_add(
         after={
             "conclusion": str(conclusion),
             "number": number,
+            "content": task.content,
+            "state": task.state_on(),
             "lead_unit": lead_unit.name,
             "co_units": [unit.name for unit in co_units],
             "leader": leader.full_name,
@@ -228,13 +230,15 @@ def _check_task(
 
 
 def _snapshot(task: FollowUpTask, co_units: Iterable[Organization]) -> dict[str, object]:
-    """A task's assignment as its audit events record it."""
+    """A task's assignment as its audit events record it, with its state as of today:
+    an extension can take an overdue task back to not started."""
     return {
         "content": task.content,
         "lead_unit": task.lead_unit.name,
         "co_units": sorted(unit.name for unit in co_units),
         "leader": task.leader.full_name,
         "deadline": task.deadline.isoformat(),
+        "state": task.state_on(),
     }
 
 

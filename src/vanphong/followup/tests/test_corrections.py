@@ -228,3 +228,31 @@ def test_a_task_without_report_is_deleted_and_one_reported_is_not(
     assert FollowUpTask.objects.filter(pk=task.pk).exists()
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert said == [_vi("A unit has reported on this task: it can no longer be deleted.")]
+
+
+def test_extending_an_overdue_task_records_its_state_going_back(office_chief, secretary, tree, conclusion):
+    """Every change of a task's state is audited: an extension can take an overdue
+    task back to not started, and the assignment records the state it starts in."""
+    today = timezone.localdate()
+    conclusion.issued_on = today - dt.timedelta(days=30)
+    conclusion.save()
+    late = services.task_add(
+        actor=office_chief,
+        conclusion=conclusion,
+        content="Báo cáo sơ kết",
+        lead_unit=tree.bloc,
+        leader=secretary,
+        deadline=today - dt.timedelta(days=2),
+    )
+    added = AuditEvent.objects.get(action=services.AuditAction.TASK_ADDED)
+    assert added.after["state"] == "overdue" and added.after["content"] == "Báo cáo sơ kết"
+    services.task_update(
+        actor=office_chief,
+        task=late,
+        content=late.content,
+        lead_unit=tree.bloc,
+        leader=secretary,
+        deadline=today + dt.timedelta(days=10),
+    )
+    extended = AuditEvent.objects.get(action=services.AuditAction.TASK_EXTENDED)
+    assert (extended.before["state"], extended.after["state"]) == ("overdue", "not_started")
