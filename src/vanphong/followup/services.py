@@ -417,7 +417,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
         sent["before"] += 1
     late = open_tasks.filter(reminded_overdue_at__isnull=True, deadline__lt=today)
     for task in late.select_for_update():
-        text = _("Overdue since %(date)s: %(task)s") % {
+        text = _("The deadline %(date)s has passed: %(task)s") % {
             "date": task.deadline.strftime("%d/%m/%Y"),
             "task": _describe(task),
         }

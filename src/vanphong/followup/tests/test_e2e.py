@@ -83,7 +83,7 @@ def test_three_tasks_followed_to_the_board(live_server, browser):
 
     # The worker's daily job: the overdue task's reminder goes out.
     tasks.send_reminders.call()
-    assert Notification.objects.filter(recipient=late_head, text__contains="Quá hạn từ").exists()
+    assert Notification.objects.filter(recipient=late_head, text__contains="đã qua").exists()
 
     page = _sign_in(browser, live_server, "bithu")
     page.get_by_role("link", name="Theo dõi kết luận").click()

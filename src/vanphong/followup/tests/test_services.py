@@ -175,7 +175,7 @@ def test_reminders_go_out_before_the_deadline_and_when_it_passes_once_each(
     with django_capture_on_commit_callbacks(execute=True):
         sent = services.reminders_send(today=dt.date(2026, 11, 16))
     assert sent == {"before": 0, "overdue": 1}
-    overdue = Notification.objects.filter(text__startswith="Overdue since 15/11/2026")
+    overdue = Notification.objects.filter(text__startswith="The deadline 15/11/2026 has passed")
     # The unit's head, the leader, and the office's Chief and Deputy Chief.
     assert set(overdue.values_list("recipient", flat=True)) == {
         heads.grassroots.pk,
