@@ -28,6 +28,13 @@ def _pages(client, tree):  # noqa: F811
         return [page.extract_text() or "" for page in pdf.pages]
 
 
+def _pages_of_words(client, tree):  # noqa: F811
+    """Each page's words, one string each."""
+    answer = client.get(reverse("schedule_week_pdf", args=[tree.city.pk, MONDAY.isoformat()]))
+    with pdfplumber.open(io.BytesIO(answer.content)) as pdf:
+        return [{word["text"] for word in page.extract_words()} for page in pdf.pages]
+
+
 def test_a_long_week_prints_the_printed_line_in_each_footer_and_the_signature(
     client,
     specialist,  # noqa: F811
@@ -68,6 +75,12 @@ def test_a_long_week_prints_the_printed_line_in_each_footer_and_the_signature(
     assert "T/L BAN THƯỜNG VỤ" in last and "CHÁNH VĂN PHÒNG" in last and "Nơi nhận:" in last
     assert office_chief.full_name in last
     assert "Chủ nhật" in last  # the closing follows the table's last row
+    # A day's events are on one page, with the day's name: never a day cut in two,
+    # its second part on a page of its own with no day in its cell.
+    words = _pages_of_words(client, tree)
+    for offset in range(6):
+        pages_of_day = {n for n, page in enumerate(words) for hour in (8, 14) if f"{offset}-{hour}" in page}
+        assert len(pages_of_day) == 1, (offset, pages_of_day)
 
 
 def test_a_draft_week_leaves_the_day_blank(client, specialist, tree):  # noqa: F811
