@@ -281,3 +281,21 @@ def test_an_item_is_moved_to_a_later_program_from_its_page(
         assert str(services.AUDIT_LABELS[services.AuditAction.ITEM_MOVED]) in page  # the original's history
     item.refresh_from_db()
     assert item.state == ItemState.MOVED and item.state_note == december.title
+
+
+def test_the_closing_never_takes_a_page_alone(client, office_chief, specialist, tree, yearly, item):
+    """The recipients and the signature follow the table's last row: whatever the
+    number of items, the last page holds an item too, never the closing alone."""
+    _issued(office_chief, yearly)
+    client.force_login(specialist)
+    paged = 0
+    for n in range(2, 12):
+        add(specialist, yearly, tree, content=f"Nội dung số {n} của chương trình, " * 3, planned_month=12)
+        response = client.get(reverse("program_export", args=[yearly.pk, "pdf"]))
+        with pdfplumber.open(io.BytesIO(response.content)) as pdf:
+            if len(pdf.pages) == 1:
+                continue
+            paged += 1
+            last = pdf.pages[-1].extract_text()
+        assert "Nơi nhận" in last and "Nội dung số" in last, (n, last)
+    assert paged  # the program did run over a page
