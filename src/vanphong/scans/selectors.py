@@ -63,15 +63,24 @@ class Progress:
     # will be read again (its lease runs out).
     pages_held: int = 0
     retry_at: dt.datetime | None = None
+    # Files whose content was already received (kept once, skipped here): not refused.
+    files_duplicate: int = 0
 
     @property
     def nothing_read(self) -> bool:
-        """Finished without a page read: every file refused (or unreadable)."""
-        return self.finished and self.files > 0 and self.pages_read == 0
+        """Finished without a page read and no file already received: every file
+        refused (or unreadable)."""
+        return self.finished and self.files > 0 and self.pages_read == 0 and self.files_duplicate == 0
+
+    @property
+    def nothing_new(self) -> bool:
+        """Finished without a page read, some files already received (a folder
+        imported again): nothing new, not a refusal."""
+        return self.finished and self.pages_read == 0 and self.files_duplicate > 0
 
     @property
     def finished(self) -> bool:
-        waiting_files = self.files - self.files_done - self.files_refused
+        waiting_files = self.files - self.files_done - self.files_refused - self.files_duplicate
         return waiting_files == 0 and self.pages_read + self.pages_failed >= self.pages
 
     @property
@@ -85,7 +94,8 @@ def progress(batch: ScanBatch) -> Progress:
     files = batch.files.aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(state__in=[FileState.DONE, FileState.FAILED])),
-        refused=Count("pk", filter=Q(state__in=[FileState.REFUSED, FileState.DUPLICATE])),
+        refused=Count("pk", filter=Q(state=FileState.REFUSED)),
+        duplicate=Count("pk", filter=Q(state=FileState.DUPLICATE)),
     )
     held = Q(state=PageState.RUNNING, claimed_at__lt=timezone.now() - HELD_TOO_LONG)
     pages = ScanPage.objects.filter(file__batch=batch).aggregate(
@@ -104,6 +114,7 @@ def progress(batch: ScanBatch) -> Progress:
         pages["failed"],
         pages_held=pages["held"],
         retry_at=pages["held_since"] + LEASE if pages["held_since"] else None,
+        files_duplicate=files["duplicate"],
     )
 
 

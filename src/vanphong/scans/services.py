@@ -43,6 +43,7 @@ from vanphong.scans.models import FileState, PageState, ScanBatch, ScanFile, Sca
 class AuditAction:
     BATCH_CREATED = "scans.batch_created"
     FILE_REFUSED = "scans.file_refused"
+    FILE_DUPLICATE = "scans.file_duplicate"
     FILE_DONE = "scans.file_done"
     PAGE_REVIEWED = "scans.page_reviewed"
 
@@ -50,6 +51,7 @@ class AuditAction:
 AUDIT_LABELS = {
     AuditAction.BATCH_CREATED: gettext_lazy("Scans received"),
     AuditAction.FILE_REFUSED: gettext_lazy("Scanned file refused"),
+    AuditAction.FILE_DUPLICATE: gettext_lazy("Scanned file already received, skipped"),
     AuditAction.FILE_DONE: gettext_lazy("Scanned file read"),
     AuditAction.PAGE_REVIEWED: gettext_lazy("Scanned page checked"),
 }
@@ -62,6 +64,7 @@ AUDIT_FIELD_LABELS = {
         "bytes": gettext_lazy("Size (bytes)"),
         "file": gettext_lazy("File"),
         "reason": gettext_lazy("Reason refused"),
+        "same_as": gettext_lazy("Already received as"),
         "pages": gettext_lazy("Pages read"),
         "failed": gettext_lazy("Pages that could not be read"),
         "state": gettext_lazy("State"),
@@ -158,6 +161,24 @@ def _refuse(record: ScanFile, *, state: str, message: str) -> None:
     )
 
 
+def _duplicate(record: ScanFile, earlier: ScanFile) -> None:
+    """A file whose content was already received: kept once (the earlier file), this
+    one skipped, which is not a refusal."""
+    names = {"name": earlier.original_name, "batch": earlier.batch.title}
+    same_as = _("%(name)s, batch “%(batch)s”") % names
+    record.duplicate_of = earlier
+    record.state = FileState.DUPLICATE
+    record.message = (_("The same file was already received (%(name)s, batch “%(batch)s”).") % names)[:400]
+    record.save(update_fields=["duplicate_of", "state", "message"])
+    audit.record(
+        actor=None,
+        action=AuditAction.FILE_DUPLICATE,
+        target=record.batch,
+        after={"file": record.original_name, "same_as": same_as},
+        organization=record.organization,
+    )
+
+
 def _earlier_copy(record: ScanFile) -> ScanFile | None:
     """The first received file of the same content in the organization (the one kept)."""
     return (
@@ -207,14 +228,7 @@ def file_receive(*, file_id: int) -> None:
                 return
             earlier = _earlier_copy(record)
             if earlier is not None:
-                record.duplicate_of = earlier
-                record.save(update_fields=["duplicate_of"])
-                _refuse(
-                    record,
-                    state=FileState.DUPLICATE,
-                    message=_("The same file was already received (%(name)s, batch “%(batch)s”).")
-                    % {"name": earlier.original_name, "batch": earlier.batch.title},
-                )
+                _duplicate(record, earlier)
                 return
             if refusal is not None:
                 _refuse(record, state=FileState.REFUSED, message=refusal.message)

@@ -118,7 +118,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "batch": batch,
         "progress": selectors.progress(batch),
-        "files": batch.files.order_by("pk"),
+        "files": batch.files.select_related("duplicate_of").order_by("pk"),
         "events": core_selectors.record_history(batch, person),
     }
     if is_htmx(request):

@@ -1,0 +1,94 @@
+# ruff: noqa: F811  (pytest fixtures imported from core, used as arguments)
+"""Defects found when issue 6 was tested again on the demo, each with the test that
+shows it fixed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from vanphong.core.models import AuditEvent
+from vanphong.core.tests.conftest import clerk, outsider, tree  # noqa: F401
+from vanphong.scans import selectors, services
+from vanphong.scans.models import FileState, PageState, ScanFile, ScanPage
+from vanphong.scans.tests import samples
+from vanphong.scans.tests.test_services import archivist  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def small_png(tmp_path_factory) -> bytes:
+    image = samples.render_page(samples.MINUTES, noise=0, specks=0).resize((400, 560))
+    return samples.write_png(tmp_path_factory.mktemp("png") / "a.png", image).read_bytes()
+
+
+def _received(archivist, tree, files, django_capture_on_commit_callbacks):
+    """A batch received and cut, its pages taken as read (OCR is tested elsewhere)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = services.batch_create(
+            actor=archivist,
+            organization=tree.city,
+            title="Hộp 12",
+            uploads=[(name, io.BytesIO(data)) for name, data in files],
+        )
+        for record in batch.files.order_by("pk"):
+            services.file_receive(file_id=record.pk)
+    ScanPage.objects.filter(file__batch=batch).update(state=PageState.DONE, text="x")
+    ScanFile.objects.filter(batch=batch, state=FileState.SPLIT).update(state=FileState.DONE)
+    return batch
+
+
+def test_duplicates_are_counted_apart_from_refusals(
+    archivist, tree, small_png, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.force_login(archivist)
+    folder = [("trang.png", small_png), ("rong.pdf", b""), ("ban-sao.png", small_png)]
+    first = _received(archivist, tree, folder, django_capture_on_commit_callbacks)
+    progress = selectors.progress(first)
+    assert progress.finished and progress.files_refused == 1 and progress.files_duplicate == 1
+    assert not progress.nothing_read and not progress.nothing_new
+    kept = first.files.get(original_name="trang.png")
+    body = client.get(reverse("batch_detail", args=[first.pk])).content.decode()
+    assert 'id="duplicates"' in body
+    assert reverse("scan_file_detail", args=[kept.pk]) in body  # the earlier file, linked
+
+    # The same folder again: nothing new, which is no refusal.
+    again = _received(archivist, tree, folder, django_capture_on_commit_callbacks)
+    progress = selectors.progress(again)
+    assert progress.files_refused == 1 and progress.files_duplicate == 2
+    assert progress.finished and progress.nothing_new and not progress.nothing_read
+    detail = client.get(reverse("batch_detail", args=[again.pk])).content.decode()
+    assert 'id="nothing-read"' not in detail and 'id="nothing-new"' in detail
+    # Each copy has its own event, not the refusal's.
+    assert AuditEvent.objects.filter(action=services.AuditAction.FILE_DUPLICATE).count() == 3
+    assert AuditEvent.objects.filter(action=services.AuditAction.FILE_REFUSED).count() == 2
+
+    # Every file a copy: not badged refused in the list.
+    only_copies = _received(archivist, tree, [("lan-3.png", small_png)], django_capture_on_commit_callbacks)
+    assert selectors.progress(only_copies).nothing_new
+    listing = client.get(reverse("batch_list")).content.decode()
+    assert "text-bg-danger" not in listing
+
+
+def test_the_batch_list_shows_the_files_refused_beside_the_pages(
+    archivist, tree, small_png, django_capture_on_commit_callbacks
+):
+    from django.utils.translation import override
+
+    client = Client()
+    client.force_login(archivist)
+    batch = _received(
+        archivist,
+        tree,
+        [("trang.png", small_png), ("rong-1.pdf", b""), ("rong-2.pdf", b""), ("ban-sao.png", small_png)],
+        django_capture_on_commit_callbacks,
+    )
+    with override("en"):
+        listing = client.get(reverse("batch_list")).content.decode()
+    row = listing[listing.index(reverse("batch_detail", args=[batch.pk])) :].split("</li>")[0]
+    assert "1/1 " in row
+    assert "2 files refused" in row and "1 already received" in row
+    assert "✓" not in row  # finished, but not all well
