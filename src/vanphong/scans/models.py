@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanphong.core.models import Organization, Person
 from vanphong.registry.search import FTS5Terms
@@ -48,12 +49,13 @@ class ScanBatch(models.Model):
 
 
 class FileState(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    REFUSED = "refused", _("Refused")
-    DUPLICATE = "duplicate", _("Duplicate")
-    SPLIT = "split", _("Pages being read")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    # Their own context: the bare "Received" is the registry's column (Ngày đến).
+    RECEIVED = "received", pgettext_lazy("scan file", "Received")
+    REFUSED = "refused", pgettext_lazy("scan file", "Refused")
+    DUPLICATE = "duplicate", pgettext_lazy("scan file", "Duplicate")
+    SPLIT = "split", pgettext_lazy("scan file", "Pages being read")
+    DONE = "done", pgettext_lazy("scan file", "Done")
+    FAILED = "failed", pgettext_lazy("scan file", "Failed")
 
 
 class ScanFile(models.Model):
@@ -100,10 +102,10 @@ class ScanFile(models.Model):
 
 
 class PageState(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Being read")
-    DONE = "done", _("Read")
-    FAILED = "failed", _("Could not be read")
+    PENDING = "pending", pgettext_lazy("scan page", "Waiting")
+    RUNNING = "running", pgettext_lazy("scan page", "Being read")
+    DONE = "done", pgettext_lazy("scan page", "Read")
+    FAILED = "failed", pgettext_lazy("scan page", "Could not be read")
 
 
 class ScanPage(models.Model):

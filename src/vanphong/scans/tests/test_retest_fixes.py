@@ -92,3 +92,13 @@ def test_the_batch_list_shows_the_files_refused_beside_the_pages(
     assert "1/1 " in row
     assert "2 files refused" in row and "1 already received" in row
     assert "✓" not in row  # finished, but not all well
+
+
+def test_a_files_state_has_its_own_words_not_the_registers_column():
+    """“Received” alone is the registry's column (Ngày đến): a file's state says what
+    happened to it, in a context of its own."""
+    from django.utils.translation import gettext, override
+
+    with override("vi"):
+        assert str(FileState.RECEIVED.label) != gettext("Received")
+        assert str(FileState.DUPLICATE.label) != gettext("Duplicate")
