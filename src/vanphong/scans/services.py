@@ -70,6 +70,8 @@ AUDIT_FIELD_LABELS = {
         "state": gettext_lazy("State"),
         "page": gettext_lazy("Page"),
         "text": gettext_lazy("Text of the page"),
+        "page_text": gettext_lazy("Text of the page"),
+        "corrected": gettext_lazy("Text corrected"),
     },
 }
 AUDIT_VALUE_LABELS = {"scans.scanbatch": {"state": dict(FileState.choices)}}
@@ -441,7 +443,11 @@ def page_review(*, actor: Person, page: ScanPage, text: str | None = None) -> Sc
     if text is not None:
         text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
         if text != page.text:
+            # The whole text for the record; its start under a key the history shows
+            # ("text" is kept out of every timeline: a letter's body, a message's).
             before["text"], after["text"] = page.text, text
+            before["page_text"], after["page_text"] = _shown(page.text), _shown(text)
+            after["corrected"] = True
             page.text, page.search_terms = text, search.terms(text)
             fields += ["text", "search_terms"]
     page.reviewed_by = actor
@@ -455,6 +461,14 @@ def page_review(*, actor: Person, page: ScanPage, text: str | None = None) -> Sc
         organization=page.organization,
     )
     return page
+
+
+# The start of a page's text an event shows, before and after a correction.
+SHOWN_TEXT = 500
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= SHOWN_TEXT else text[:SHOWN_TEXT].rstrip() + "…"
 
 
 # --- Without a worker ----------------------------------------------------------------------------

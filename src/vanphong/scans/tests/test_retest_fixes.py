@@ -102,3 +102,29 @@ def test_a_files_state_has_its_own_words_not_the_registers_column():
     with override("vi"):
         assert str(FileState.RECEIVED.label) != gettext("Received")
         assert str(FileState.DUPLICATE.label) != gettext("Duplicate")
+
+
+def test_a_corrected_page_text_is_in_the_history_before_and_after(
+    archivist, tree, small_png, django_capture_on_commit_callbacks
+):
+    from django.utils.translation import override
+
+    from vanphong.core.templatetags.office import audit_changes
+
+    batch = _received(archivist, tree, [("trang.png", small_png)], django_capture_on_commit_callbacks)
+    page = ScanPage.objects.get(file__batch=batch)
+    page.text = "Bien ban hop " + "x" * 600
+    page.save(update_fields=["text"])
+    services.page_review(actor=archivist, page=page, text="Biên bản họp chi bộ")
+    event = AuditEvent.objects.get(action=services.AuditAction.PAGE_REVIEWED)
+    with override("en"):
+        rows = {label: (old, new) for label, old, new in audit_changes(event)}
+    old, new = rows["Text of the page"]
+    assert str(old).startswith("Bien ban hop xxx") and len(str(old)) <= 501 and str(old).endswith("…")
+    assert str(new) == "Biên bản họp chi bộ"
+    assert "Text corrected" in rows
+    # Checked without a change: the history says no text changed.
+    services.page_review(actor=archivist, page=page, text="Biên bản họp chi bộ")
+    unchanged = AuditEvent.objects.filter(action=services.AuditAction.PAGE_REVIEWED).latest("pk")
+    with override("en"):
+        assert "Text of the page" not in {label for label, _old, _new in audit_changes(unchanged)}
