@@ -293,7 +293,9 @@ EMAIL_HOST_PASSWORD = envsecret("VANPHONG_EMAIL_PASSWORD", "") or ""
 EMAIL_USE_TLS = envbool("VANPHONG_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("VANPHONG_FROM_EMAIL", "vanphong@localhost")
 # The address users open the office at, for links in e-mails (e.g. https://vanphong.tu.vn).
-SITE_URL = envstr("VANPHONG_SITE_URL", "").rstrip("/")
+# By default the address `make demo` serves on, so that a mail's link opens there; a
+# bare path cannot be clicked in a mail program.
+SITE_URL = envstr("VANPHONG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

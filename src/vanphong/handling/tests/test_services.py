@@ -261,6 +261,8 @@ def test_the_mail_leaves_after_the_commit_to_those_with_an_address(
     message = mail.outbox[0]
     assert message.to == ["bithu@example.vn"]
     assert f"/handling/slips/{slip.pk}/" in message.body and document.abstract[:20] in message.body
+    # A link a mail program opens: the site's address, not a bare path.
+    assert f"http://127.0.0.1:8000/handling/slips/{slip.pk}/" in message.body
     assert Notification.objects.filter(recipient=deputy).exists()  # told in the app only
 
 
