@@ -363,6 +363,9 @@ def dossier_file(
                 _("This document is already filed in dossier %(number)s.") % {"number": filed.dossier.number}
             )
         title = title or f"{document.symbol or ''} {document.abstract}".strip()
+    title = " ".join(title.split())
+    if scan_id is not None and not title:
+        raise ValidationError({"title": _("Enter the title of the document.")})
     before = audit.snapshot(dossier, FILING_FIELDS)
     last = dossier.items.aggregate(last=Max("position"))["last"] or 0
     item = DossierItem.objects.create(

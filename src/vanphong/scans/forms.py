@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from vanphong.archive.models import Dossier
 from vanphong.core.forms import MultipleFileField, OrganizationChoiceField
 from vanphong.core.models import Organization
 
@@ -42,3 +43,34 @@ def max_upload_files() -> int:
 
 class ScanSearchForm(forms.Form):
     q = forms.CharField(label=_("Words inside the scans"), required=False)
+
+
+class DossierChoiceField(forms.ModelChoiceField[Dossier]):
+    def label_from_instance(self, obj: Dossier) -> str:
+        return f"{obj.number}. {obj.title[:70]}"
+
+
+class FilingForm(forms.Form):
+    """A read scan filed into a dossier, with the title and the sheets the archivist
+    corrects (prefilled with the title guessed from the text and the page count)."""
+
+    dossier = DossierChoiceField(
+        label=_("File in the dossier"), queryset=Dossier.objects.none(), empty_label=None
+    )
+    title = forms.CharField(
+        label=_("Title of the document"),
+        max_length=400,
+        help_text=_("Guessed from the text read: correct it as the document says."),
+    )
+    sheets = forms.IntegerField(
+        label=_("Sheets"),
+        min_value=0,
+        max_value=100_000,
+        help_text=_("Its page count to begin with: a sheet printed on both sides is one sheet."),
+    )
+
+    def __init__(self, *args: Any, dossiers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["dossier"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = dossiers

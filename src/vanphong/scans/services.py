@@ -420,8 +420,17 @@ def _first_line(pages: list[ScanPage]) -> str:
         for line in page.text.splitlines():
             line = " ".join(line.split())
             if len(line) > 20 and line != line.upper():
-                return line[:400]
+                return title_guess(line)[:400]
     return ""
+
+
+# What OCR leaves before a title: specks read as backticks, quotes, dashes, bullets.
+STRAY_LEAD = "`´'\"‘’“”„«»*_~^|•·-–—.,;:!?/\\ "
+
+
+def title_guess(text: str) -> str:
+    """A title read from a scan, without the stray punctuation OCR put before it."""
+    return " ".join(text.split()).lstrip(STRAY_LEAD)
 
 
 # --- The archivist's check --------------------------------------------------------------------

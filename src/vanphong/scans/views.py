@@ -15,9 +15,9 @@ from vanphong.archive import selectors as archive_selectors
 from vanphong.archive import services as archive_services
 from vanphong.archive.models import DossierItem, DossierState
 from vanphong.core import selectors as core_selectors
-from vanphong.core.web import is_htmx, person_of, submit
+from vanphong.core.web import attach_errors, is_htmx, person_of, submit
 from vanphong.scans import pipeline, selectors, services
-from vanphong.scans.forms import BatchForm, ScanSearchForm, max_upload_files
+from vanphong.scans.forms import BatchForm, FilingForm, ScanSearchForm, max_upload_files
 from vanphong.scans.models import ScanBatch
 
 # The review queue's first pages shown beside the batches; the queue has its own page.
@@ -138,21 +138,43 @@ def file_pdf(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@login_required
-def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_of(request)
-    record = get_object_or_404(selectors.files_visible_to(person), pk=pk)
-    dossiers = (
+def _open_dossiers(person: Any, record: Any) -> Any:
+    return (
         archive_selectors.dossiers_visible_to(person)
         .filter(state=DossierState.OPEN, organization=record.organization)
         .order_by("catalogue", "number")
     )
+
+
+def _file_page(request: HttpRequest, record: Any, form: FilingForm | None = None) -> HttpResponse:
+    person = person_of(request)
+    dossiers = _open_dossiers(person, record)
     filed = DossierItem.objects.filter(scan_id=record.pk).select_related("dossier").first()
+    form = form or FilingForm(
+        dossiers=dossiers,
+        initial={
+            "dossier": dossiers.first(),
+            "title": services.title_guess(str(record)),
+            "sheets": record.page_count,
+        },
+    )
     return render(
         request,
         "scans/file_detail.html",
-        {"file": record, "pages": record.pages.order_by("number"), "dossiers": dossiers, "filed": filed},
+        {
+            "file": record,
+            "pages": record.pages.order_by("number"),
+            "dossiers": dossiers,
+            "filed": filed,
+            "form": form,
+        },
     )
+
+
+@login_required
+def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(selectors.files_visible_to(person_of(request)), pk=pk)
+    return _file_page(request, record)
 
 
 @login_required
@@ -166,25 +188,30 @@ def resume(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def file_to_dossier(request: HttpRequest, pk: int) -> HttpResponse:
-    """File a read scan into an open dossier of its organization's fonds."""
+    """File a read scan into an open dossier of its organization's fonds, under the
+    title and the sheets the archivist checked on the form."""
     person = person_of(request)
     record = get_object_or_404(selectors.files_visible_to(person), pk=pk)
     if request.method != "POST":
         raise PermissionDenied
-    dossier = get_object_or_404(
-        archive_selectors.dossiers_visible_to(person).filter(state=DossierState.OPEN),
-        pk=request.POST.get("dossier") or 0,
-    )
-    try:
-        archive_services.dossier_file(
-            actor=person, dossier=dossier, scan_id=record.pk, title=str(record), sheets=record.page_count
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("scan_file_detail", record.pk)
-    messages.success(request, _("Filed in dossier %(number)s.") % {"number": dossier.number})
-    return redirect("dossier_detail", dossier.pk)
+    form = FilingForm(request.POST, dossiers=_open_dossiers(person, record))
+
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = archive_services.dossier_file(
+                actor=person,
+                dossier=data["dossier"],
+                scan_id=record.pk,
+                title=data["title"],
+                sheets=data["sheets"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Filed in dossier %(number)s.") % {"number": item.dossier.number})
+            return redirect("dossier_detail", item.dossier_id)
+    return _file_page(request, record, form)
 
 
 @login_required

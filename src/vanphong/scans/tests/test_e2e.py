@@ -54,7 +54,7 @@ def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     page = _sign_in(browser, live_server, "luutru")
-    page.get_by_role("link", name="Số hóa tài liệu").click()
+    page.get_by_role("link", name="Số hóa tài liệu", exact=True).click()
     page.get_by_label("Tên đợt số hóa").fill("Hộp 12, năm 2024")
     # A 0-byte file among them is refused alone, by the pipeline, after the upload.
     empty = tmp_path / "trang-rong.pdf"
@@ -86,14 +86,20 @@ def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser
     # The read scan, filed into the dossier.
     page.locator("#files a", has_text="cong-van-125").click()
     page.wait_for_url("**/scans/files/*/")
-    page.locator("#dossier").select_option(str(dossier.pk))
+    page.locator("#id_dossier").select_option(str(dossier.pk))
+    # The title guessed from the text, and the page count, both corrected on the form.
+    expect(page.locator("#id_sheets")).to_have_value("1")
+    page.locator("#id_title").fill("Công văn số 125 về số hóa tài liệu lưu trữ (bản quét)")
+    page.locator("#id_sheets").fill("2")
+    page.screenshot(path=str(SHOTS / "scans-2-file.png"), full_page=True)
     page.locator("#to-dossier button[type=submit]").click()
     page.wait_for_url(f"**/archive/dossiers/{dossier.pk}/")
     expect(page.locator("#items")).to_contain_text("bản quét")
+    expect(page.locator("#items")).to_contain_text("Công văn số 125 về số hóa")
     page.screenshot(path=str(SHOTS / "scans-2-dossier.png"), full_page=True)
 
     # A word inside the scan, typed without its accents.
-    page.get_by_role("link", name="Số hóa tài liệu").click()
+    page.get_by_role("link", name="Số hóa tài liệu", exact=True).click()
     page.locator("#id_q").fill("so hoa tai lieu luu tru")
     page.locator("form[role=search] button[type=submit]").click()
     hit = page.locator("#hits li").first

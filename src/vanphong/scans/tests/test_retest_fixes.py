@@ -128,3 +128,48 @@ def test_a_corrected_page_text_is_in_the_history_before_and_after(
     unchanged = AuditEvent.objects.filter(action=services.AuditAction.PAGE_REVIEWED).latest("pk")
     with override("en"):
         assert "Text of the page" not in {label for label, _old, _new in audit_changes(unchanged)}
+
+
+def test_a_scan_is_filed_under_the_title_and_sheets_the_archivist_corrects(
+    archivist, tree, small_png, django_capture_on_commit_callbacks
+):
+    from vanphong.archive import services as archive_services
+    from vanphong.archive.models import DossierItem
+
+    client = Client()
+    client.force_login(archivist)
+    batch = _received(archivist, tree, [("trang.png", small_png)], django_capture_on_commit_callbacks)
+    record = batch.files.get()
+    ScanFile.objects.filter(pk=record.pk).update(page_count=4, title="`Bien ban hop chi bo thang 5 nam 1998")
+    fonds = archive_services.fonds_create(actor=archivist, organization=tree.city, number="01")
+    dossier = archive_services.dossier_create(actor=archivist, fonds=fonds, title="Hồ sơ chi bộ 1998")
+    page = client.get(reverse("scan_file_detail", args=[record.pk]))
+    form = page.context["form"]
+    # Prefilled with the guess, without the stray backtick, and the page count.
+    assert form["title"].value() == "Bien ban hop chi bo thang 5 nam 1998"
+    assert form["sheets"].value() == 4
+    # An empty title: said at the field, nothing filed, the input kept.
+    refused = client.post(
+        reverse("scan_file_to_dossier", args=[record.pk]), {"dossier": dossier.pk, "title": " ", "sheets": 2}
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors["title"]
+    assert refused.context["form"]["sheets"].value() == "2"
+    assert not DossierItem.objects.exists()
+    response = client.post(
+        reverse("scan_file_to_dossier", args=[record.pk]),
+        {"dossier": dossier.pk, "title": "BIÊN BẢN họp chi bộ tháng 5 năm 1998", "sheets": 2},
+    )
+    assert response["Location"] == reverse("dossier_detail", args=[dossier.pk])
+    item = DossierItem.objects.get()
+    assert (item.title, item.sheets) == ("BIÊN BẢN họp chi bộ tháng 5 năm 1998", 2)
+    dossier.refresh_from_db()
+    assert dossier.sheets == 2
+    event = AuditEvent.objects.filter(action=archive_services.AuditAction.DOCUMENT_FILED).get()
+    assert event.after["document"] == item.title and event.after["item_sheets"] == 2
+
+
+def test_stray_punctuation_is_taken_off_the_start_of_a_guessed_title():
+    from vanphong.scans.models import ScanPage as Page
+
+    pages = [Page(number=1, text="ĐẢNG BỘ TỈNH\n`“ Biên bản họp chi bộ tháng 5 năm 1998\n")]
+    assert services._first_line(pages) == "Biên bản họp chi bộ tháng 5 năm 1998"

@@ -88,7 +88,10 @@ def test_a_read_scan_is_filed_into_an_open_dossier(
     dossier = archive_services.dossier_create(actor=archivist, fonds=fonds, title="Hồ sơ chi bộ 1998")
     page = client.get(reverse("scan_file_detail", args=[record.pk])).content.decode()
     assert 'id="to-dossier"' in page
-    response = client.post(reverse("scan_file_to_dossier", args=[record.pk]), {"dossier": dossier.pk})
+    response = client.post(
+        reverse("scan_file_to_dossier", args=[record.pk]),
+        {"dossier": dossier.pk, "title": "Biên bản họp chi bộ", "sheets": 3},
+    )
     assert response["Location"] == reverse("dossier_detail", args=[dossier.pk])
     item = DossierItem.objects.get()
     assert (item.scan_id, item.sheets, item.title) == (record.pk, 3, "Biên bản họp chi bộ")
