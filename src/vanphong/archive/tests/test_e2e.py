@@ -111,3 +111,70 @@ def test_the_chief_finds_the_archive_and_reads_the_catalogue_on_a_phone(live_ser
             assert link["y"] <= first["y"]
         page.screenshot(path=str(SHOTS / f"archive-catalogue-{width}.png"), full_page=True)
         page.close()
+
+
+def test_the_review_a_decision_and_the_retention_table_fit_a_phone(live_server, browser):
+    """At 390 px the dossiers due for review, the decisions recorded, a decision's
+    dossiers and the retention table are cards (vp-stack): every column on screen,
+    named, nothing sideways."""
+    tree = make_tree()
+    archivist = make_person(
+        organization=tree.office, role=Role.ARCHIVIST, username="luutru", password=PASSWORD
+    )
+    fonds = services.fonds_create(actor=archivist, organization=tree.city, number="01")
+    long_title = "Hồ sơ Hội nghị Ban Thường vụ Thành ủy về công tác cán bộ và tổ chức bộ máy năm 2005"
+    dossiers = []
+    for title in (long_title, long_title + " (tập 2)"):
+        dossier = services.dossier_create(
+            actor=archivist,
+            fonds=fonds,
+            title=title,
+            symbol="HS.12/2005",
+            started_on=dt.date(2005, 1, 3),
+            ended_on=dt.date(2005, 12, 28),
+            sheets=120,
+            retention_years=10,
+        )
+        services.dossier_close(actor=archivist, dossier=dossier)
+        dossiers.append(dossier)
+    decision = services.destruction_record(
+        actor=archivist,
+        fonds=fonds,
+        dossiers=dossiers[1:],
+        decision_number="15-QĐ/VPTU",
+        decided_on=timezone.localdate(),
+        decided_by="Hoàng Văn Bình, Chánh Văn phòng Thành ủy",
+        council="Hội đồng xác định giá trị tài liệu Văn phòng Thành ủy gồm năm đồng chí",
+        note="Hết thời hạn bảo quản, không còn giá trị",
+    )
+    services.retention_rule_create(
+        actor=archivist,
+        code="1.12.3",
+        name="Hồ sơ hội nghị tổng kết, sơ kết công tác năm, nhiệm kỳ của các cơ quan tham mưu giúp việc",
+        years=None,
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    width = 390
+    page = browser.new_page(locale="vi-VN", viewport={"width": width, "height": 844})
+    page.set_default_timeout(10_000)
+    sign_in(page, live_server.url, "luutru", PASSWORD)
+    pages = [
+        ("review", f"/archive/fonds/{fonds.pk}/review/", ["#due", "#decisions"]),
+        ("decision", f"/archive/destructions/{decision.pk}/", ["#destroyed"]),
+        ("retention", "/archive/retention/", ["#retention-rules"]),
+    ]
+    for name, url, tables in pages:
+        page.goto(live_server.url + url)
+        page.screenshot(path=str(SHOTS / f"archive-{name}-{width}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, name
+        for table in tables:
+            rows = page.locator(f"{table} tbody tr")
+            assert rows.count() >= 1, table
+            for cell in rows.first.locator("td").all():
+                if not cell.inner_text().strip():
+                    continue
+                box = cell.bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (table, box)
+        if name == "review":  # a column named in the card
+            expect(page.locator("#due tbody tr").first).to_contain_text(long_title)
+    page.close()
