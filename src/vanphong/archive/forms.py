@@ -123,4 +123,5 @@ class DestructionForm(forms.Form):
     decided_on = DateField(label=_("Decided on"))
     decided_by = forms.CharField(label=_("Signed by"), max_length=200)
     council = forms.CharField(label=_("Review council"), widget=forms.Textarea(attrs={"rows": 3}))
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # "Reason", as the decision's page and its history say it.
+    note = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

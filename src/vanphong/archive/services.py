@@ -74,9 +74,16 @@ AUDIT_FIELD_LABELS = {
         "position": gettext_lazy("Order in the dossier"),
         "document": gettext_lazy("Document filed"),
         "item_sheets": gettext_lazy("Sheets of the document"),
+        "removed_document": gettext_lazy("Document taken out"),
+        "removed_position": gettext_lazy("Its order in the dossier"),
+        "removed_sheets": gettext_lazy("Its sheets"),
     },
     "archive.fonds": {"box": gettext_lazy("Box number"), "location": gettext_lazy("Location")},
-    "archive.destructiondecision": {"dossiers": gettext_lazy("Dossiers destroyed (numbers)")},
+    "archive.destructiondecision": {
+        "dossiers": gettext_lazy("Dossiers destroyed (numbers)"),
+        # The form's and the decision page's word for it.
+        "note": gettext_lazy("Reason"),
+    },
 }
 AUDIT_VALUE_LABELS = {"archive.dossier": {"state": dict(DossierState.choices)}}
 
@@ -171,7 +178,7 @@ def _clean_dossier(
             errors["retention_years"] = _(
                 "The table gives %(rule)s %(years)s: leave the years empty, or choose no line of "
                 "the table to enter another term."
-            ) % {"rule": rule.name, "years": retention_label(rule.years)}
+            ) % {"rule": rule.name, "years": retention_label(rule.years).lower()}  # inside a sentence
     box = values.get("box")
     if box is not None and box.fonds_id != fonds.pk:
         errors["box"] = _("This box belongs to another fonds.")
@@ -425,13 +432,15 @@ def dossier_remove(*, actor: Person, item: DossierItem) -> Dossier:
     item = DossierItem.objects.select_related("incoming", "outgoing").get(pk=item.pk, dossier=dossier)
     before = audit.snapshot(dossier, FILING_FIELDS)
     dossier.sheets = max(dossier.sheets - item.sheets, 0)
+    # Under keys of their own: the filing's ("document", "position") would read in the
+    # history as the document filed, going to nothing.
     removed = {
-        "position": item.position,
-        "document": item.title,
+        "removed_document": item.title,
+        "removed_position": item.position,
+        "removed_sheets": item.sheets,
         "incoming": item.incoming_id,
         "outgoing": item.outgoing_id,
         "scan": item.scan_id,
-        "item_sheets": item.sheets,
     }
     position, removed_pk = item.position, item.pk
     item.delete()
@@ -459,8 +468,8 @@ def dossier_remove(*, actor: Person, item: DossierItem) -> Dossier:
         actor=actor,
         action=AuditAction.DOCUMENT_REMOVED,
         target=dossier,
-        before={**before, **removed},
-        after=audit.snapshot(dossier, FILING_FIELDS),
+        before=before,
+        after={**audit.snapshot(dossier, FILING_FIELDS), **removed},
     )
     return dossier
 

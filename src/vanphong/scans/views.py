@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from vanphong.archive import selectors as archive_selectors
@@ -182,7 +183,22 @@ def resume(request: HttpRequest) -> HttpResponse:
     """Re-queue what a stopped worker left (the archivist's button, beside `vanphong worker`)."""
     if request.method != "POST" or not selectors.scanning_organizations(person_of(request)).exists():
         raise PermissionDenied
-    services.resume(waiting_too=True)
+    resumed = services.resume(waiting_too=True)
+    pages, files = resumed["pages"] + resumed["held"], resumed["files"] + resumed["assemble"]
+    if pages:
+        messages.success(
+            request,
+            ngettext("Resumed %(n)s unfinished page.", "Resumed %(n)s unfinished pages.", pages)
+            % {"n": pages},
+        )
+    if files:
+        messages.success(
+            request,
+            ngettext("Resumed %(n)s unfinished file.", "Resumed %(n)s unfinished files.", files)
+            % {"n": files},
+        )
+    if not pages and not files:
+        messages.info(request, _("No unfinished page: nothing to resume."))
     return redirect("batch_list")
 
 

@@ -248,7 +248,7 @@ def test_a_misfiled_document_is_taken_out_while_the_dossier_is_open(archivist, f
     )
     assert [(i.pk, i.position) for i in dossier.items.order_by("position")] == [(first.pk, 1), (last.pk, 2)]
     event = AuditEvent.objects.for_target(dossier).get(action=AuditAction.DOCUMENT_REMOVED)
-    assert (event.before["sheets"], event.before["item_sheets"], event.after["sheets"]) == (66, 3, 63)
+    assert (event.before["sheets"], event.after["removed_sheets"], event.after["sheets"]) == (66, 3, 63)
     assert event.before["ended_on"] == "2025-09-03" and event.after["ended_on"] == "1987-12-28"
     services.dossier_close(actor=archivist, dossier=dossier)
     with pytest.raises(ValidationError):

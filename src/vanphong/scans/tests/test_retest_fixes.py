@@ -173,3 +173,21 @@ def test_stray_punctuation_is_taken_off_the_start_of_a_guessed_title():
 
     pages = [Page(number=1, text="ĐẢNG BỘ TỈNH\n`“ Biên bản họp chi bộ tháng 5 năm 1998\n")]
     assert services._first_line(pages) == "Biên bản họp chi bộ tháng 5 năm 1998"
+
+
+def test_resuming_says_what_was_resumed(archivist, tree, small_png, django_capture_on_commit_callbacks):
+    from django.utils.translation import override
+
+    client = Client()
+    client.force_login(archivist)
+    with override("en"), django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("scans_resume"), follow=True)
+        said = [str(m) for m in response.context["messages"]]
+    assert said == ["No unfinished page: nothing to resume."]
+    batch = _received(archivist, tree, [("trang.png", small_png)], django_capture_on_commit_callbacks)
+    ScanPage.objects.filter(file__batch=batch).update(state=PageState.PENDING)
+    ScanFile.objects.filter(batch=batch).update(state=FileState.SPLIT)
+    with override("en"), django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("scans_resume"), follow=True)
+        said = [str(m) for m in response.context["messages"]]
+    assert said == ["Resumed 1 unfinished page."]
