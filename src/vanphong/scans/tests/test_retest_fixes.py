@@ -191,3 +191,31 @@ def test_resuming_says_what_was_resumed(archivist, tree, small_png, django_captu
         response = client.post(reverse("scans_resume"), follow=True)
         said = [str(m) for m in response.context["messages"]]
     assert said == ["Resumed 1 unfinished page."]
+
+
+def test_import_scans_records_the_person_it_imports_for(
+    archivist, tree, clerk, tmp_path, small_png, django_capture_on_commit_callbacks
+):
+    from django.core.management import CommandError, call_command, load_command_class
+
+    from vanphong.archive import services as archive_services
+    from vanphong.scans.models import ScanBatch
+
+    archive_services.fonds_create(actor=archivist, organization=tree.city, number="01")
+    (tmp_path / "trang.png").write_bytes(small_png)
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("import-scans", str(tmp_path), "--fonds", "01", "--by", archivist.username, "--no-wait")
+    batch = ScanBatch.objects.get()
+    assert batch.created_by == archivist
+    event = AuditEvent.objects.get(action=services.AuditAction.BATCH_CREATED)
+    assert event.actor_id == archivist.pk
+    # Someone not allowed to scan for the fonds, or nobody: refused, nothing imported.
+    for username in (clerk.username, "khong-co-ai"):
+        with pytest.raises(CommandError) as refused:
+            call_command("import-scans", str(tmp_path), "--fonds", "01", "--by", username, "--no-wait")
+        assert username in str(refused.value)
+    assert ScanBatch.objects.count() == 1
+    # Its help says who is recorded without --by, in plain words.
+    usage = load_command_class("vanphong.scans", "import-scans").create_parser("vanphong", "import-scans")
+    text = " ".join(usage.format_help().split())
+    assert "--by" in text and "hệ thống" in text and "Fonds.number" not in text

@@ -3,7 +3,9 @@ JPEG, PNG, ZIP) into the archive of the fonds' organization, as one batch.
 
 The files are read by the workers (`vanphong worker`, as many as there are cores or
 machines); this command shows the batch's progress until it is done. With
-`--process` it reads them itself, one page after the other (no worker needed). At
+`--process` it reads them itself, one page after the other (no worker needed). With
+`--by USERNAME` the batch is recorded as brought by that person (who must be allowed
+to scan for the fonds' organization), otherwise by the system. At
 the end it names each file refused and why (as the batch's page does), and the files
 already received, apart."""
 
@@ -18,6 +20,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vanphong.archive.models import Fonds
+from vanphong.core.models import Person
+from vanphong.core.permissions import Action, can
 from vanphong.scans import pipeline, selectors, services
 from vanphong.scans.models import FileState, ScanBatch, ScanFile
 
@@ -40,7 +44,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path)
-        parser.add_argument("--fonds", required=True, help="số phông (Fonds.number)")
+        parser.add_argument("--fonds", required=True, help="số của phông lưu trữ, ví dụ 01")
+        parser.add_argument(
+            "--by",
+            metavar="TÊN_ĐĂNG_NHẬP",
+            default="",
+            help=(
+                "tên đăng nhập của người được nhập hộ (phải có quyền số hóa cho tổ chức của phông); "
+                "không có thì đợt số hóa ghi là do hệ thống nhập"
+            ),
+        )
         parser.add_argument("--title", default="", help="tên đợt số hóa")
         parser.add_argument(
             "--process", action="store_true", help="tự đọc các trang, không chờ tiến trình nền"
@@ -54,6 +67,16 @@ class Command(BaseCommand):
         fonds = Fonds.objects.select_related("organization").filter(number=options["fonds"]).first()
         if fonds is None:
             raise CommandError(f"Không có phông số {options['fonds']}.")
+        actor = None
+        if options["by"]:
+            actor = Person.objects.filter(username=options["by"], is_active=True).first()
+            if actor is None:
+                raise CommandError(f"Không có người dùng {options['by']}.")
+            if not can(actor, Action.ARCHIVE, fonds.organization):
+                raise CommandError(
+                    f"{actor.full_name} ({actor.username}) không có quyền số hóa tài liệu "
+                    f"cho {fonds.organization.name}."
+                )
         found = sorted(p for p in directory.rglob("*") if p.is_file() and p.name.lower() not in LITTER)
         paths = [p for p in found if p.suffix.lower() in SUFFIXES]
         skipped = [p for p in found if p.suffix.lower() not in SUFFIXES]
@@ -68,7 +91,7 @@ class Command(BaseCommand):
         with ExitStack() as stack:
             uploads = [(path.name, stack.enter_context(path.open("rb"))) for path in paths]
             batch = services.batch_create(
-                actor=None,
+                actor=actor,
                 organization=fonds.organization,
                 title=options["title"] or directory.name,
                 uploads=uploads,
