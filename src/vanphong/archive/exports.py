@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from vanphong.archive.models import Dossier, Fonds
+from vanphong.archive.models import Dossier, DossierState, Fonds
 from vanphong.core.printing import excel_text, pdf_from_html
 
 
@@ -101,6 +101,12 @@ def filename(fonds: Fonds, extension: str) -> str:
     return f"muc-luc-ho-so-phong-{fonds.number}.{extension}"
 
 
+def destroyed_sheets(dossiers: Sequence[Dossier]) -> int:
+    """The sheets of the dossiers destroyed, which the total counts (the catalogue
+    keeps their rows): said apart under it."""
+    return sum(dossier.sheets for dossier in dossiers if dossier.state == DossierState.DESTROYED)
+
+
 def catalogue_pdf(fonds: Fonds, dossiers: Sequence[Dossier]) -> bytes:
     html = render_to_string(
         "archive/catalogue_print.html",
@@ -111,6 +117,7 @@ def catalogue_pdf(fonds: Fonds, dossiers: Sequence[Dossier]) -> bytes:
             "count": len(dossiers),
             "catalogue_line": catalogue_line(dossiers),
             "sheets": sum(dossier.sheets for dossier in dossiers),
+            "destroyed_sheets": destroyed_sheets(dossiers),
         },
     )
     return pdf_from_html(html)
@@ -164,9 +171,15 @@ def catalogue_xlsx(fonds: Fonds, dossiers: Sequence[Dossier]) -> bytes:
     total = header + len(lines) + 1
     label = sheet.cell(row=total, column=3, value=_("Total sheets"))
     value = sheet.cell(row=total, column=5, value=sum(dossier.sheets for dossier in dossiers))
-    for cell in (label, value):
+    cells = [label, value]
+    destroyed = destroyed_sheets(dossiers)
+    if destroyed:
+        cells.append(sheet.cell(row=total + 1, column=3, value=_("Of which sheets destroyed")))
+        cells.append(sheet.cell(row=total + 1, column=5, value=destroyed))
+    for cell in cells:
         cell.font, cell.border = bold, box
-    value.alignment = Alignment(horizontal="center")
+    for cell in cells[1::2]:
+        cell.alignment = Alignment(horizontal="center")
     sheet.freeze_panes = f"A{header + 1}"
     sheet.print_title_rows = f"{header}:{header}"
     sheet.page_setup.orientation = "landscape"

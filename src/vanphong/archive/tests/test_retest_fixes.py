@@ -46,3 +46,38 @@ def test_the_retention_tables_term_is_lower_case_inside_the_sentence(archivist, 
         term = services.retention_label(None)
     assert term != term.lower()  # "Vĩnh viễn" as a cell of the catalogue
     assert term.lower() in message and term not in message
+
+
+def test_the_catalogues_total_says_how_many_of_its_sheets_were_destroyed(archivist, fonds, monkeypatch):
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from vanphong.archive import exports
+    from vanphong.archive.models import Dossier
+
+    kept = _dossier(archivist, fonds, title="Hồ sơ giữ", sheets=40)
+    old = _dossier(
+        archivist, fonds, title="Hồ sơ cũ", sheets=15, ended_on=dt.date(2000, 12, 31), retention_years=10
+    )
+    services.dossier_close(actor=archivist, dossier=old)
+    services.destruction_record(
+        actor=archivist,
+        fonds=fonds,
+        dossiers=[old],
+        decision_number="1-QĐ",
+        decided_on=dt.date.today(),
+        decided_by="Chánh Văn phòng",
+        council="Hội đồng",
+    )
+    dossiers = list(Dossier.objects.filter(pk__in=[kept.pk, old.pk]))
+    printed: list[str] = []
+    monkeypatch.setattr(exports, "pdf_from_html", lambda html: printed.append(html) or b"%PDF")
+    with translation.override("en"):
+        exports.catalogue_pdf(fonds, dossiers)
+        workbook = load_workbook(io.BytesIO(exports.catalogue_xlsx(fonds, dossiers)))
+    footer = printed[0].split("<footer>")[1]
+    assert "55 sheets in all" in footer and "Of which 15 sheets destroyed" in footer
+    values = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    assert [v for v in values[-1] if v is not None] == ["Of which sheets destroyed", 15]
