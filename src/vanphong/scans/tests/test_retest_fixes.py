@@ -9,6 +9,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from vanphong.core.models import AuditEvent
 from vanphong.core.tests.conftest import clerk, outsider, tree  # noqa: F401
@@ -16,6 +17,14 @@ from vanphong.scans import selectors, services
 from vanphong.scans.models import FileState, PageState, ScanFile, ScanPage
 from vanphong.scans.tests import samples
 from vanphong.scans.tests.test_services import archivist  # noqa: F401
+
+
+def _vi(message: str, plural: str | None = None, n: int = 1) -> str:
+    """A message as the pages say it, in Vietnamese (the office's language)."""
+    with translation.override("vi"):
+        if plural is None:
+            return translation.gettext(message)
+        return translation.ngettext(message, plural, n) % {"n": n}
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +99,8 @@ def test_the_batch_list_shows_the_files_refused_beside_the_pages(
         listing = client.get(reverse("batch_list")).content.decode()
     row = listing[listing.index(reverse("batch_detail", args=[batch.pk])) :].split("</li>")[0]
     assert "1/1 " in row
-    assert "2 files refused" in row and "1 already received" in row
+    assert _vi("%(n)s file refused", "%(n)s files refused", 2) in row
+    assert _vi("%(n)s already received", "%(n)s already received", 1) in row
     assert "✓" not in row  # finished, but not all well
 
 
@@ -183,14 +193,14 @@ def test_resuming_says_what_was_resumed(archivist, tree, small_png, django_captu
     with override("en"), django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("scans_resume"), follow=True)
         said = [str(m) for m in response.context["messages"]]
-    assert said == ["No unfinished page: nothing to resume."]
+    assert said == [_vi("No unfinished page: nothing to resume.")]
     batch = _received(archivist, tree, [("trang.png", small_png)], django_capture_on_commit_callbacks)
     ScanPage.objects.filter(file__batch=batch).update(state=PageState.PENDING)
     ScanFile.objects.filter(batch=batch).update(state=FileState.SPLIT)
     with override("en"), django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("scans_resume"), follow=True)
         said = [str(m) for m in response.context["messages"]]
-    assert said == ["Resumed 1 unfinished page."]
+    assert said == [_vi("Resumed %(n)s unfinished page.", "Resumed %(n)s unfinished pages.", 1)]
 
 
 def test_import_scans_records_the_person_it_imports_for(
