@@ -121,4 +121,17 @@ def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser
     with page.expect_download() as download:
         page.get_by_role("link", name="Xuất Excel").click()
     assert download.value.suggested_filename == "muc-luc-ho-so-phong-01.xlsx"
+
+    # Filed by mistake: taken out again, once the archivist confirms.
+    page.goto(f"{live_server.url}/archive/dossiers/{dossier.pk}/")
+    asked: list[str] = []
+
+    def answer(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
+    page.locator("form[action$='/remove/'] button").first.click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã rút văn bản khỏi hồ sơ")
+    assert asked and asked[0].startswith("Rút “")
     page.close()
