@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from vanphong.archive import services as archive_services
 from vanphong.core.models import Role
@@ -126,7 +126,7 @@ def test_the_archivist_digitizes_files_searches_and_exports(live_server, browser
     page.goto(f"{live_server.url}/archive/dossiers/{dossier.pk}/")
     asked: list[str] = []
 
-    def answer(dialog) -> None:  # type: ignore[no-untyped-def]
+    def answer(dialog: Dialog) -> None:
         asked.append(dialog.message)
         dialog.accept()
 
