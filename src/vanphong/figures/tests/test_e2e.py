@@ -87,9 +87,12 @@ def test_the_chief_of_office_reads_a_year_and_a_quarter_and_downloads_them(live_
     expect(page.locator("#id_end_error")).to_be_visible()
     expect(page.locator("#id_start_error")).to_have_count(0)
     page.locator("#id_end").fill(f"28/02/{YEAR}")
+    shown = page.evaluate("() => window.settles")
     page.locator("#show-figures").click()
     expect(page.locator("#figures-period")).to_have_attribute("data-end", f"{YEAR}-02-28")
     expect(page.locator(".invalid-feedback")).to_have_count(0)
+    # htmx settles a moment after the swap: counted before typing the next days.
+    page.wait_for_function(f"() => window.settles > {shown}")
 
     # Typed as a clerk types, leaving the first day with Tab: leaving a day's field
     # sends nothing (it once swapped the form under the next day being typed, which
