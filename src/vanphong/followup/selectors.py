@@ -61,10 +61,11 @@ def tasks_visible_to(person: Person) -> FollowUpTaskQuerySet:
     )
 
 
-def _tasks_of(person: Person, committee: int | None) -> FollowUpTaskQuerySet:
-    """The tasks `person` sees, of `committee` only when given. A committee they see
-    whole (its leaders, its office: whoever opens its board) needs no test of each
-    task's units and leader, so the committee's index alone serves its list."""
+def tasks_of(person: Person, committee: int | None) -> FollowUpTaskQuerySet:
+    """The tasks `person` sees, of `committee` only when given: what the task list
+    starts from. A committee they see whole (its leaders, its office: whoever opens
+    its board) needs no test of each task's units and leader, so the committee's
+    index alone serves its list."""
     if not committee:
         return tasks_visible_to(person)
     if Organization.objects.filter(organizations_q(person), pk=committee).exists():
@@ -74,29 +75,26 @@ def _tasks_of(person: Person, committee: int | None) -> FollowUpTaskQuerySet:
     return tasks_visible_to(person).filter(organization_id=committee)
 
 
-def task_filter_choices(
-    person: Person, committee: int | None = None
-) -> tuple[QuerySet[Organization], QuerySet[Person]]:
-    """The lead units and the leaders of the tasks `person` sees (of one committee
-    when the list is narrowed to it): what the task list may be filtered by."""
-    visible = _tasks_of(person, committee).order_by()
-    units = Organization.objects.filter(pk__in=visible.values("lead_unit")).order_by("path")
-    leaders = Person.objects.filter(pk__in=visible.values("leader")).order_by("sort_key")
+def task_filter_choices(tasks: FollowUpTaskQuerySet) -> tuple[QuerySet[Organization], QuerySet[Person]]:
+    """The lead units and the leaders of `tasks` (`tasks_of`): what the task list may
+    be filtered by."""
+    listed = tasks.order_by()
+    units = Organization.objects.filter(pk__in=listed.values("lead_unit")).order_by("path")
+    leaders = Person.objects.filter(pk__in=listed.values("leader")).order_by("sort_key")
     return units, leaders
 
 
 def filtered_tasks(
-    person: Person,
+    tasks: FollowUpTaskQuerySet,
     *,
     state: str = "",
-    committee: int | None = None,
     lead_unit: Organization | None = None,
     leader: Person | None = None,
 ) -> FollowUpTaskQuerySet:
-    """The tasks `person` sees with their state, narrowed as the list or a count of
-    the leaders' board asks ("open": not started or in progress), deadline first."""
+    """`tasks` (`tasks_of`) with their state, narrowed as the list or a count of the
+    leaders' board asks ("open": not started or in progress), deadline first."""
     today = timezone.localdate()
-    tasks = _tasks_of(person, committee).with_state(today).prefetch_related("co_units")
+    tasks = tasks.with_state(today).prefetch_related("co_units")
     # Filtered by the state's own conditions, which the board counts by, rather than
     # by the annotation: the database may then use the deadline's index.
     conditions = state_conditions(today)

@@ -28,14 +28,15 @@ def home(request: HttpRequest) -> HttpResponse:
     """The tasks the person sees, deadline first, filtered by state, lead unit or
     leader (the leaders' board links each of its counts here), a page at a time."""
     person = person_of(request)
+    # Read before the form, whose choices are the committee's units and leaders.
     committee = request.GET.get("committee", "")
-    units, leaders = selectors.task_filter_choices(person, int(committee) if committee.isdigit() else None)
+    listed = selectors.tasks_of(person, int(committee) if committee.isdigit() else None)
+    units, leaders = selectors.task_filter_choices(listed)
     form = TaskFilterForm(request.GET or None, units=units, leaders=leaders)
     filters = form.cleaned_data if form.is_valid() else {}
     tasks = selectors.filtered_tasks(
-        person,
+        listed,
         state=filters.get("state", ""),
-        committee=filters.get("committee"),
         lead_unit=filters.get("lead_unit"),
         leader=filters.get("leader"),
     )
