@@ -17,7 +17,7 @@ from vanphong.core.permissions import Action, can
 from vanphong.core.web import person_of, stored_file, submit
 from vanphong.followup import selectors, services
 from vanphong.followup.forms import ConclusionForm, ReportForm, TaskFilterForm, TaskForm
-from vanphong.followup.models import ConclusionKind, FollowUpTask, Progress
+from vanphong.followup.models import ConclusionKind, FollowUpTask, TaskState
 from vanphong.registry.selectors import outgoing_visible_to
 
 TASKS_PER_PAGE = 50
@@ -208,7 +208,7 @@ def _task_form(request: HttpRequest, committee: Organization, task: FollowUpTask
 
 def _warn_if_past(request: HttpRequest, task: FollowUpTask, response: HttpResponse) -> HttpResponse:
     """A deadline already passed is allowed (a conclusion entered late), but said."""
-    if task.deadline < timezone.localdate() and task.progress != Progress.DONE:
+    if task.state_on() == TaskState.OVERDUE:
         messages.warning(request, _("The deadline has passed: the task counts as overdue."))
     return response
 
